@@ -1,0 +1,131 @@
+/**
+ * The one codec for everything that crosses a boundary: message data, task arguments,
+ * results and errors. Values are encoded to a string once (at `put`, at `run`), so bad
+ * data fails at the call, and a string travels cheaply over both `postMessage` and
+ * JSON IPC. Primitives take a tagged fast path; everything else goes through devalue,
+ * which keeps Map, Set, Date, BigInt, undefined, NaN, -0, cycles, typed arrays, RegExp
+ * and URL, refuses functions and class instances with the path to them, and lets ezq
+ * add its own types (Msg, Error, Q) through reducers and revivers.
+ */
+import { DevalueError, parse, stringify } from "devalue";
+import type { ContextName } from "../constants.js";
+import { DataCloneError } from "../errors.js";
+
+/** How a registered type turns into data and back. */
+export interface CodecType<T> {
+  /** Returns the data for `value` when it is of this type, otherwise `undefined`. */
+  reduce(value: unknown): unknown;
+  /** Rebuilds the value from the data `reduce` returned. */
+  revive(data: unknown): T;
+  /** Why a value of this type was refused (its `reduce` returned `undefined`), if it was. */
+  explain?(value: unknown): string | undefined;
+}
+
+const reducers: Record<string, (value: unknown) => unknown> = {};
+const revivers: Record<string, (data: unknown) => unknown> = {};
+const explainers: Array<(value: unknown) => string | undefined> = [];
+let currentTarget: ContextName | null = null;
+
+/**
+ * Where the value being encoded is going: a `"process"` or `"thread"` worker (task
+ * arguments), or `null` for message data. Queue handles may only travel as arguments.
+ */
+export function encodingTarget(): ContextName | null {
+  return currentTarget;
+}
+
+/** Registers a type the codec can carry; ezq's own types register themselves on import. */
+export function registerCodecType<T>(name: string, type: CodecType<T>): void {
+  reducers[name] = (value) => type.reduce(value);
+  revivers[name] = (data) => type.revive(data);
+  if (type.explain) explainers.push(type.explain);
+}
+
+// Tags of the primitive fast path. devalue's output always starts with "[" or "-",
+// so a leading letter can never be mistaken for it.
+const STRING = "s";
+const NUMBER = "n";
+const TRUE = "t";
+const FALSE = "f";
+const NULL = "z";
+const UNDEFINED = "u";
+
+/**
+ * Encodes `value`; `root` names it in error messages (`data`, `args`); `target` says
+ * whether it goes to a worker as arguments, or (`null`) travels as message data.
+ * Throws a `DataCloneError` naming the path of the first part that cannot cross.
+ */
+export function encode(value: unknown, root = "data", target: ContextName | null = null): string {
+  switch (typeof value) {
+    case "string":
+      return STRING + value;
+    case "number":
+      if (Number.isFinite(value) && !Object.is(value, -0)) return NUMBER + value;
+      break;
+    case "boolean":
+      return value ? TRUE : FALSE;
+    case "undefined":
+      return UNDEFINED;
+    case "object":
+      if (value === null) return NULL;
+  }
+  const outer = currentTarget;
+  currentTarget = target;
+  try {
+    return stringify(value, reducers);
+  } catch (error) {
+    if (error instanceof DevalueError) {
+      throw new DataCloneError(root + error.path, describeProblem(error));
+    }
+    throw error;
+  } finally {
+    currentTarget = outer;
+  }
+}
+
+/** Decodes what `encode` produced. */
+export function decode(text: string): unknown {
+  switch (text.charCodeAt(0)) {
+    case 115: // s
+      return text.slice(1);
+    case 110: // n
+      return Number(text.slice(1));
+    case 116: // t
+      return true;
+    case 102: // f
+      return false;
+    case 122: // z
+      return null;
+    case 117: // u
+      return undefined;
+    default:
+      return parse(text, revivers);
+  }
+}
+
+/** True when `value` can be encoded; used to drop unsendable error properties. */
+export function canEncode(value: unknown): boolean {
+  try {
+    encode(value, "data", currentTarget);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeProblem(error: DevalueError): string {
+  const value: unknown = (error as DevalueError & { value?: unknown }).value;
+  for (const explain of explainers) {
+    const reason = explain(value);
+    if (reason) return reason;
+  }
+  if (typeof value === "function") return `it is a function${value.name ? ` (${value.name})` : ""}`;
+  if (typeof value === "symbol") return "it is a symbol";
+  if (error.message.includes("non-POJO")) {
+    const ctor = value && Object.getPrototypeOf(value)?.constructor?.name;
+    return `it is an instance of ${ctor || "a class"}, which the codec cannot revive in the worker (send its data as a plain object)`;
+  }
+  if (error.message.includes("symbolic keys")) return "it has symbol keys";
+  if (error.message.includes("Promise")) return "it is a Promise (await it first)";
+  return error.message;
+}

@@ -1,0 +1,35 @@
+/**
+ * ezq: simple queues that connect workers (child processes and worker threads), and a
+ * `map` over a warm pool, for using every CPU from Node. A TypeScript port of the
+ * Python library ezq.
+ *
+ * @packageDocumentation
+ */
+import "./codec/error-codec.js";
+
+export {
+  CONTEXT_NAMES,
+  type ContextName,
+  IS_MACOS,
+  NUM_CPUS,
+  NUM_THREADS,
+  version,
+} from "./constants.js";
+export {
+  ArgumentRangeError,
+  ArgumentTypeError,
+  DataCloneError,
+  EzqError,
+  TaskScopeError,
+  TaskSourceError,
+  ThrownValueError,
+  WorkerExitError,
+  WorkersFailedError,
+  WorkerTerminatedError,
+} from "./errors.js";
+export { END_MSG, Msg, type MsgOptions } from "./msg.js";
+export { type IterablesFor, type MapOptions, MapResult, map } from "./pool/map.js";
+export { closePools } from "./pool/pool.js";
+export { type ItemsOptions, Q } from "./queue/q.js";
+export { fromModule, type Task } from "./worker/task.js";
+export { run, runThread, Worker } from "./worker/worker.js";

@@ -1,0 +1,133 @@
+/**
+ * Warm pools of workers for `map`. Starting a worker costs 20-70 ms, so a pool is kept
+ * per set of options (the key is a stable JSON of them) and reused across `map` calls.
+ * Idle workers are unref'd: a script that is done exits even while its pool is warm.
+ */
+import stableStringify from "fast-json-stable-stringify";
+import type { ContextName } from "../constants.js";
+import { WorkerExitError } from "../errors.js";
+import type { ChunkOutcome } from "../worker/outcome.js";
+import { type Child, spawnChild } from "../worker/spawn.js";
+import type { TaskSpec } from "../worker/task.js";
+
+/** Chunks in flight per worker: one running, one waiting, so a worker never idles between. */
+export const DEPTH = 2;
+
+interface Call {
+  spec: TaskSpec;
+  items: string;
+  resolve(outcome: ChunkOutcome): void;
+  reject(error: unknown): void;
+}
+
+interface Member {
+  child: Child;
+  /** The calls this worker is running or holds next. */
+  calls: Set<Call>;
+}
+
+/** A set of warm workers of one kind. */
+export class Pool {
+  readonly kind: ContextName;
+  readonly size: number;
+  readonly #members: Member[] = [];
+  readonly #queue: Call[] = [];
+  #closed = false;
+
+  constructor(kind: ContextName, size: number) {
+    this.kind = kind;
+    this.size = size;
+  }
+
+  /** Runs one chunk on the least busy worker, starting workers up to `size` as needed. */
+  call(spec: TaskSpec, items: string): Promise<ChunkOutcome> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ spec, items, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /** Stops every worker of this pool. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#members.map((member) => member.child.kill()));
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0) {
+      const member = this.#pick();
+      if (!member) return;
+      this.#send(member, this.#queue.shift() as Call);
+    }
+  }
+
+  #pick(): Member | undefined {
+    let best: Member | undefined;
+    for (const member of this.#members) {
+      if (member.calls.size < DEPTH && (!best || member.calls.size < best.calls.size))
+        best = member;
+    }
+    if ((!best || best.calls.size > 0) && this.#members.length < this.size && !this.#closed) {
+      return this.#start();
+    }
+    return best;
+  }
+
+  #start(): Member {
+    const child = spawnChild(this.kind);
+    const member: Member = { child, calls: new Set() };
+    this.#members.push(member);
+    child.link.unref();
+    void child.exited.then((exit) => {
+      const index = this.#members.indexOf(member);
+      if (index >= 0) this.#members.splice(index, 1);
+      const error = new WorkerExitError(`${child.label} of a map pool`, exit.code, exit.signal, {
+        cause: exit.error,
+      });
+      for (const call of member.calls) call.reject(error);
+      member.calls.clear();
+      this.#dispatch();
+    });
+    return member;
+  }
+
+  #send(member: Member, call: Call): void {
+    const { child, calls } = member;
+    // A worker with work keeps the process alive; an idle one does not.
+    if (calls.size === 0) child.link.ref();
+    calls.add(call);
+    const settle = (report: () => void) => {
+      if (!calls.delete(call)) return; // the worker died and the call was rejected already
+      if (calls.size === 0) child.link.unref();
+      report();
+      this.#dispatch();
+    };
+    (child.api.chunk(call.spec, call.items) as Promise<ChunkOutcome>).then(
+      (outcome) => settle(() => call.resolve(outcome)),
+      (error) => settle(() => call.reject(error)),
+    );
+  }
+}
+
+const pools = new Map<string, Pool>();
+
+/** The warm pool for these options, created on first use. */
+export function poolFor(kind: ContextName, size: number): Pool {
+  const key = stableStringify({ kind, size });
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new Pool(kind, size);
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/**
+ * Stops the workers of every warm pool now. Not needed for a script to exit (idle pools
+ * hold nothing); useful in test teardown or to free memory.
+ */
+export async function closePools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((pool) => pool.close()));
+}

@@ -1,0 +1,48 @@
+/**
+ * What a queue handle talks to: the store itself (in the queue's home context) or a
+ * remote backend that forwards to the parent. Both keep one contract, so relaying
+ * through any number of intermediate contexts is just "serve a backend to a child".
+ */
+import type { Item, WireMsg } from "../transport/protocol.js";
+
+/**
+ * Who holds delivered messages. The home remembers what each owner took until the
+ * owner acks it; when an owner dies, what it held goes back to the front of the queue.
+ */
+export interface Owner {
+  /** For messages: which worker or reader this is. */
+  readonly label: string;
+  /** False for readers in the home context itself: they cannot die apart from the queue. */
+  readonly tracked: boolean;
+}
+
+/** A request for up to `n` messages; `done` is called once, now or when messages arrive. */
+export interface TakeRequest {
+  readonly owner: Owner;
+  readonly n: number;
+  done(items: Item[], remaining: number): void;
+}
+
+/** The operations of a queue, wherever its messages live. */
+export interface Backend {
+  /** Appends messages. */
+  put(msgs: WireMsg[]): void;
+  /** Delivers up to `n` messages, never past an END, when at least one is available. */
+  take(request: TakeRequest): void;
+  /** Withdraws a take that has not been served; a late delivery is released. */
+  cancel(request: TakeRequest): void;
+  /** The owner finished these messages. */
+  ack(owner: Owner, ids: number[]): void;
+  /** The owner hands these back unread: they return to the front, in their order. */
+  release(owner: Owner, ids: number[]): void;
+  /** The owner is gone: withdraw its takes and release everything it held. */
+  releaseOwner(owner: Owner): void;
+  /** The number of waiting messages: exact at home, the last known count elsewhere. */
+  size(): number;
+}
+
+/** The owner of reads made in the queue's home context. */
+export const HOME_OWNER: Owner = Object.freeze({ label: "home", tracked: false });
+
+/** The kind that ends a queue. */
+export const END = "END";

@@ -1,0 +1,134 @@
+/**
+ * The reading side of one queue in one context. It keeps a small buffer of messages
+ * taken ahead (credits), sized from what it measures: enough to cover a round trip
+ * when the consumer is fast, none when the consumer is slow, so fast readers reach
+ * hundreds of thousands of messages a second while slow ones do not hoard work that
+ * idle readers could do. Everything taken and not yet acked stays leased to this
+ * context at the home, so it is returned if this context dies.
+ */
+import type { Item } from "../transport/protocol.js";
+import type { Backend, Owner, TakeRequest } from "./backend.js";
+import { Deque } from "./deque.js";
+
+const MAX_CREDIT = 512;
+/** Weight of the newest sample in the moving averages. */
+const ALPHA = 0.2;
+
+/** The reading side of a queue in this context. */
+export class Reader {
+  readonly #backend: Backend;
+  readonly #owner: Owner;
+  /** Whether reads here can take ahead: only away from home, where a round trip costs. */
+  readonly #prefetch: boolean;
+  readonly #buffer = new Deque<Item>();
+  readonly #waiting = new Deque<(item: Item) => void>();
+  #pending: TakeRequest | null = null;
+  #acks: number[] = [];
+  #ackScheduled = false;
+  /** Moving averages, in milliseconds: time the consumer spends per message, and round trip. */
+  #gap = 1;
+  #rtt = 0.1;
+  #lastNext = 0;
+  #sentAt = 0;
+
+  constructor(backend: Backend, owner: Owner, prefetch: boolean) {
+    this.#backend = backend;
+    this.#owner = owner;
+    this.#prefetch = prefetch;
+  }
+
+  /** The next message: from the buffer, or when the home delivers one. */
+  next(): Promise<Item> {
+    if (this.#prefetch) this.#measureGap();
+    const item = this.#buffer.shift();
+    if (item !== undefined) {
+      this.#takeAhead();
+      return Promise.resolve(item);
+    }
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      this.#request();
+    });
+  }
+
+  /** The consumer finished this message. Acks leave in one frame per tick. */
+  ack(id: number): void {
+    if (!this.#owner.tracked) return;
+    this.#acks.push(id);
+    if (!this.#ackScheduled) {
+      this.#ackScheduled = true;
+      queueMicrotask(() => this.flushAcks());
+    }
+  }
+
+  flushAcks(): void {
+    this.#ackScheduled = false;
+    if (this.#acks.length === 0) return;
+    const ids = this.#acks;
+    this.#acks = [];
+    this.#backend.ack(this.#owner, ids);
+  }
+
+  /** Hands back what was taken ahead and not read; withdraws a take no one waits for. */
+  releaseUnread(): void {
+    if (this.#waiting.length === 0 && this.#pending) {
+      this.#backend.cancel(this.#pending);
+      this.#pending = null;
+    }
+    const unread = this.#buffer.drain();
+    if (unread.length > 0) {
+      this.#backend.release(
+        this.#owner,
+        unread.map((item) => item[0]),
+      );
+    }
+  }
+
+  /** The credit: how many messages one take asks for. */
+  get #credit(): number {
+    if (!this.#prefetch) return 1;
+    return Math.max(1, Math.min(MAX_CREDIT, Math.round((2 * this.#rtt) / this.#gap)));
+  }
+
+  #measureGap(): void {
+    const now = performance.now();
+    if (this.#lastNext > 0) {
+      const gap = Math.max(now - this.#lastNext, 0.0005);
+      this.#gap += ALPHA * (gap - this.#gap);
+    }
+    this.#lastNext = now;
+  }
+
+  /** Asks for more before the buffer runs dry, when the consumer is fast enough to need it. */
+  #takeAhead(): void {
+    if (!this.#prefetch || this.#pending) return;
+    if (this.#gap > 4 * this.#rtt) return; // a slow consumer: taking ahead would hoard work
+    if (this.#buffer.length <= this.#credit / 2) this.#request();
+  }
+
+  #request(): void {
+    if (this.#pending) return;
+    const n = Math.max(this.#waiting.length, this.#credit - this.#buffer.length);
+    this.#sentAt = performance.now();
+    const request: TakeRequest = {
+      owner: this.#owner,
+      n,
+      done: (items) => this.#receive(request, items),
+    };
+    this.#pending = request;
+    this.#backend.take(request);
+  }
+
+  #receive(request: TakeRequest, items: Item[]): void {
+    if (this.#pending === request) this.#pending = null;
+    // A take that waited on an empty queue measures idleness, not the round trip: cap it.
+    const rtt = Math.min(performance.now() - this.#sentAt, 2);
+    this.#rtt += ALPHA * (rtt - this.#rtt);
+    for (const item of items) {
+      const resolve = this.#waiting.shift();
+      if (resolve) resolve(item);
+      else this.#buffer.push(item);
+    }
+    if (this.#waiting.length > 0) this.#request();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * A queue whose home is an ancestor context. Operations are forwarded up the parent
+ * link; replies come back on it. This context remembers which local owner holds which
+ * message, so that when a local owner (a reader here, or a child we relay for) goes
+ * away, exactly its messages are released upstream.
+ */
+import type { Link } from "../transport/link.js";
+import { Channel, type Item, type QueueFrame, type WireMsg } from "../transport/protocol.js";
+import type { Backend, Owner, TakeRequest } from "./backend.js";
+
+/** Routes replies from the parent to the requests that wait for them. */
+export class QueueClient {
+  readonly link: Link;
+  #nextRequest = 1;
+  readonly #waiting = new Map<number, (frame: QueueFrame) => void>();
+
+  constructor(link: Link) {
+    this.link = link;
+    link.on(Channel.queue, (frame) => {
+      const reply = frame as QueueFrame;
+      const id = reply[1] as number;
+      const handler = this.#waiting.get(id);
+      if (handler) {
+        this.#waiting.delete(id);
+        handler(reply);
+      }
+    });
+  }
+
+  /** Sends a request frame built around a fresh request id; `onReply` gets the reply. */
+  request(build: (id: number) => QueueFrame, onReply: (frame: QueueFrame) => void): number {
+    const id = this.#nextRequest++;
+    this.#waiting.set(id, onReply);
+    this.link.send(Channel.queue, build(id));
+    return id;
+  }
+
+  /** Forgets a request; a reply that still arrives goes to `late`. */
+  forget(id: number, late: (frame: QueueFrame) => void): void {
+    if (this.#waiting.has(id)) this.#waiting.set(id, late);
+  }
+
+  send(frame: QueueFrame): void {
+    this.link.send(Channel.queue, frame);
+  }
+}
+
+/** The backend of a queue that lives in an ancestor. */
+export class RemoteBackend implements Backend {
+  readonly #client: QueueClient;
+  readonly #qid: string;
+  readonly #requests = new Map<TakeRequest, number>();
+  readonly #held = new Map<Owner, Set<number>>();
+  #lastSize = 0;
+
+  constructor(client: QueueClient, qid: string) {
+    this.#client = client;
+    this.#qid = qid;
+  }
+
+  put(msgs: WireMsg[]): void {
+    this.#client.send(["put", this.#qid, msgs]);
+  }
+
+  take(request: TakeRequest): void {
+    const id = this.#client.request(
+      (req) => ["take", this.#qid, req, request.n],
+      (frame) => {
+        this.#requests.delete(request);
+        const [, , items, remaining] = frame as ["took", number, Item[], number];
+        this.#lastSize = remaining;
+        this.#hold(request.owner, items);
+        request.done(items, remaining);
+      },
+    );
+    this.#requests.set(request, id);
+  }
+
+  cancel(request: TakeRequest): void {
+    const id = this.#requests.get(request);
+    if (id === undefined) return;
+    this.#requests.delete(request);
+    this.#client.send(["cancel", this.#qid, id]);
+    // The parent may have answered already: give back whatever still arrives.
+    this.#client.forget(id, (frame) => {
+      const items = (frame as ["took", number, Item[], number])[2];
+      if (items.length > 0) this.#client.send(["rel", this.#qid, items.map((item) => item[0])]);
+    });
+  }
+
+  ack(owner: Owner, ids: number[]): void {
+    this.#unhold(owner, ids);
+    this.#client.send(["ack", this.#qid, ids]);
+  }
+
+  release(owner: Owner, ids: number[]): void {
+    this.#unhold(owner, ids);
+    this.#client.send(["rel", this.#qid, ids]);
+  }
+
+  releaseOwner(owner: Owner): void {
+    for (const request of [...this.#requests.keys()]) {
+      if (request.owner === owner) this.cancel(request);
+    }
+    const held = this.#held.get(owner);
+    if (!held) return;
+    this.#held.delete(owner);
+    if (held.size > 0) this.#client.send(["rel", this.#qid, [...held]]);
+  }
+
+  size(): number {
+    return this.#lastSize;
+  }
+
+  #hold(owner: Owner, items: Item[]): void {
+    let held = this.#held.get(owner);
+    if (!held) {
+      held = new Set();
+      this.#held.set(owner, held);
+    }
+    for (const item of items) held.add(item[0]);
+  }
+
+  #unhold(owner: Owner, ids: number[]): void {
+    const held = this.#held.get(owner);
+    if (!held) return;
+    for (const id of ids) held.delete(id);
+  }
+}

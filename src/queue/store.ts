@@ -1,0 +1,111 @@
+/**
+ * Where a queue's messages live: an in-memory FIFO in the context that created the
+ * queue. Delivered is not done: what an owner took stays leased to it until acked, and
+ * goes back to the front if the owner dies, so a dead worker loses no message.
+ */
+import type { Item, WireMsg } from "../transport/protocol.js";
+import { type Backend, END, type Owner, type TakeRequest } from "./backend.js";
+import { Deque } from "./deque.js";
+
+/** The home of a queue. */
+export class Store implements Backend {
+  readonly #items = new Deque<Item>();
+  /** Takes waiting for messages, oldest first (a Set keeps order and deletes in O(1)). */
+  readonly #waiters = new Set<TakeRequest>();
+  readonly #leases = new Map<Owner, Map<number, Item>>();
+  #nextId = 1;
+  #serving = false;
+
+  put(msgs: WireMsg[]): void {
+    for (const [payload, kind, order] of msgs) {
+      this.#items.push([this.#nextId++, payload, kind, order]);
+    }
+    this.#scheduleServe();
+  }
+
+  take(request: TakeRequest): void {
+    if (this.#waiters.size === 0 && this.#items.length > 0) {
+      request.done(this.#grab(request), this.#items.length);
+    } else {
+      this.#waiters.add(request);
+    }
+  }
+
+  cancel(request: TakeRequest): void {
+    this.#waiters.delete(request);
+  }
+
+  ack(owner: Owner, ids: number[]): void {
+    const lease = this.#leases.get(owner);
+    if (!lease) return;
+    for (const id of ids) lease.delete(id);
+    if (lease.size === 0) this.#leases.delete(owner);
+  }
+
+  release(owner: Owner, ids: number[]): void {
+    const lease = this.#leases.get(owner);
+    if (!lease) return;
+    const back: Item[] = [];
+    for (const id of ids) {
+      const item = lease.get(id);
+      if (item) {
+        lease.delete(id);
+        back.push(item);
+      }
+    }
+    if (lease.size === 0) this.#leases.delete(owner);
+    this.#returnToFront(back);
+  }
+
+  releaseOwner(owner: Owner): void {
+    for (const request of this.#waiters) if (request.owner === owner) this.#waiters.delete(request);
+    const lease = this.#leases.get(owner);
+    if (!lease) return;
+    this.#leases.delete(owner);
+    this.#returnToFront([...lease.values()]);
+  }
+
+  size(): number {
+    return this.#items.length;
+  }
+
+  /** Released messages go back in front of the queue, in the order they were put. */
+  #returnToFront(items: Item[]): void {
+    if (items.length === 0) return;
+    items.sort((a, b) => a[0] - b[0]);
+    for (let i = items.length - 1; i >= 0; i--) this.#items.unshift(items[i] as Item);
+    this.#scheduleServe();
+  }
+
+  #grab(request: TakeRequest): Item[] {
+    const out: Item[] = [];
+    while (out.length < request.n && this.#items.length > 0) {
+      const item = this.#items.shift() as Item;
+      out.push(item);
+      if (item[2] === END) break; // never deliver past an END: each reader stops at its own
+    }
+    if (request.owner.tracked) {
+      let lease = this.#leases.get(request.owner);
+      if (!lease) {
+        lease = new Map();
+        this.#leases.set(request.owner, lease);
+      }
+      for (const item of out) lease.set(item[0], item);
+    }
+    return out;
+  }
+
+  /** Serves waiters once per microtask, so a burst of puts is delivered in few batches. */
+  #scheduleServe(): void {
+    if (this.#serving || this.#waiters.size === 0) return;
+    this.#serving = true;
+    queueMicrotask(() => {
+      this.#serving = false;
+      for (const request of this.#waiters) {
+        if (this.#items.length === 0) break;
+        this.#waiters.delete(request);
+        request.done(this.#grab(request), this.#items.length);
+      }
+    });
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * A `Link` carries frames between two contexts over one `Port`. Frames from all
+ * channels share one outbox that is flushed once per microtask, so a burst of puts or
+ * acks costs one `postMessage`/`send`, and frames keep the order they were sent in
+ * across channels (a reply never overtakes the puts that preceded it).
+ */
+
+import type { Port } from "./port.js";
+import { Channel, type Frame } from "./protocol.js";
+
+/** Frames beyond this many are flushed at once rather than at the end of the tick. */
+const MAX_BATCH = 4096;
+
+/** A batched, ordered, multi-channel connection to another context. */
+export class Link {
+  readonly #port: Port;
+  #outbox: Frame[] = [];
+  #scheduled = false;
+  #closed = false;
+  /** Until the other side has said it is ready, frames wait (a new child may not listen yet). */
+  #ready: boolean;
+  readonly #handlers = new Map<number, (payload: unknown) => void>();
+  readonly #closeListeners: Array<() => void> = [];
+
+  constructor(port: Port, { ready }: { ready: boolean }) {
+    this.#port = port;
+    this.#ready = ready;
+    port.onBatch((batch) => this.#receive(batch));
+    port.onClose(() => this.#onClose());
+  }
+
+  /** True once the other side is gone. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Queues a frame; it leaves with the others at the end of this tick. */
+  send(channel: number, payload: unknown): void {
+    if (this.#closed) return;
+    this.#outbox.push([channel, payload]);
+    if (this.#outbox.length >= MAX_BATCH) this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** Sends what is queued now. */
+  flush(): void {
+    this.#scheduled = false;
+    if (!this.#ready || this.#closed || this.#outbox.length === 0) return;
+    const batch = this.#outbox;
+    this.#outbox = [];
+    this.#port.post(batch);
+  }
+
+  /** Sets the handler of one channel. */
+  on(channel: number, handler: (payload: unknown) => void): void {
+    this.#handlers.set(channel, handler);
+  }
+
+  /** Calls `listener` once when the other side is gone. */
+  onClose(listener: () => void): void {
+    if (this.#closed) listener();
+    else this.#closeListeners.push(listener);
+  }
+
+  ref(): void {
+    if (!this.#closed) this.#port.ref();
+  }
+
+  unref(): void {
+    if (!this.#closed) this.#port.unref();
+  }
+
+  /** Sends what is queued, then closes the port. */
+  close(): void {
+    this.flush();
+    this.#port.close();
+  }
+
+  #receive(batch: Frame[]): void {
+    if (!this.#ready) {
+      this.#ready = true;
+      this.flush();
+    }
+    for (const [channel, payload] of batch) {
+      if (channel === Channel.control && (payload as unknown[])[0] === "ready") continue;
+      this.#handlers.get(channel)?.(payload);
+    }
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#outbox = [];
+    for (const listener of this.#closeListeners.splice(0)) listener();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * A `Port` is the raw pipe under a link: a worker thread, its `parentPort`, a child
+ * process, or this process's own IPC channel. It knows how to post a batch, deliver
+ * batches, report closure, and hold or release the event loop.
+ */
+import type { ChildProcess } from "node:child_process";
+import type { MessagePort, Worker as ThreadWorker } from "node:worker_threads";
+import type { Frame } from "./protocol.js";
+
+/** The raw pipe under a `Link`. */
+export interface Port {
+  post(batch: Frame[]): void;
+  onBatch(listener: (batch: Frame[]) => void): void;
+  onClose(listener: () => void): void;
+  /** Keep the event loop alive while this port has work. */
+  ref(): void;
+  /** Let the event loop end even though this port is open. */
+  unref(): void;
+  close(): void;
+}
+
+/** The parent's side of a worker thread. */
+export function threadPort(worker: ThreadWorker): Port {
+  return {
+    post: (batch) => worker.postMessage(batch),
+    onBatch: (listener) => worker.on("message", listener),
+    onClose: (listener) => worker.once("exit", listener),
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
+    close: () => void worker.terminate(),
+  };
+}
+
+/** A thread's side of its link to the parent (`parentPort`). */
+export function parentThreadPort(port: MessagePort): Port {
+  return {
+    post: (batch) => port.postMessage(batch),
+    onBatch: (listener) => port.on("message", listener),
+    onClose: (listener) => port.once("close", listener),
+    ref: () => port.ref(),
+    unref: () => port.unref(),
+    close: () => port.close(),
+  };
+}
+
+/** The parent's side of a child process (IPC with JSON serialization). */
+export function processPort(child: ChildProcess): Port {
+  return {
+    // A closed channel must not throw: comlink may still release a proxy after exit.
+    post: (batch) => {
+      if (child.connected) child.send(batch, swallow);
+    },
+    onBatch: (listener) => child.on("message", listener as (m: unknown) => void),
+    onClose: (listener) => child.once("exit", listener),
+    ref: () => {
+      child.ref();
+      child.channel?.ref();
+    },
+    unref: () => {
+      child.unref();
+      child.channel?.unref();
+    },
+    close: () => {
+      if (child.connected) child.disconnect();
+    },
+  };
+}
+
+/** A child process's side of its IPC link to the parent. */
+export function parentProcessPort(): Port {
+  return {
+    post: (batch) => {
+      if (process.connected) process.send?.(batch, undefined, undefined, swallow);
+    },
+    onBatch: (listener) => process.on("message", listener as (m: unknown) => void),
+    onClose: (listener) => process.once("disconnect", listener),
+    ref: () => process.channel?.ref(),
+    unref: () => process.channel?.unref(),
+    close: () => {
+      if (process.connected) process.disconnect();
+    },
+  };
+}
+
+function swallow(): void {
+  // A send that fails because the other side is gone is reported by the close event.
+}

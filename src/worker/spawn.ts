@@ -1,0 +1,169 @@
+/**
+ * Starting a child context (a worker thread or a child process) that runs ezq's worker
+ * entry, and connecting it: a link, a comlink proxy to its API, and a queue server for
+ * the requests it makes. When ezq itself runs from TypeScript source (under vitest or
+ * tsx), the entry is a `.ts` file: threads load it through a tiny bootstrap that
+ * registers tsx first, and processes get `--import tsx`.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Worker as ThreadWorker } from "node:worker_threads";
+import { type Remote, wrap } from "comlink";
+import { decode } from "../codec/codec.js";
+import type { ContextName } from "../constants.js";
+import { knownQueue } from "../queue/core.js";
+import { serveQueues } from "../queue/server.js";
+import { Link } from "../transport/link.js";
+import { processPort, threadPort } from "../transport/port.js";
+import { Channel, type ControlFrame } from "../transport/protocol.js";
+import { rpcEndpoint } from "../transport/rpc.js";
+import type { ChunkOutcome, Outcome } from "./outcome.js";
+import type { TaskSpec } from "./task.js";
+
+/** What a worker entry offers its parent, over comlink. */
+export interface WorkerApi {
+  /** Runs one task to its end (a `run`/`runThread` worker), then the worker exits. */
+  run(spec: TaskSpec, args: string): Promise<Outcome>;
+  /** Applies a task to a chunk of argument tuples (a `map` pool worker). */
+  chunk(spec: TaskSpec, items: string): ChunkOutcome | Promise<ChunkOutcome>;
+}
+
+/** How a child ended. */
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** An error the child reported or raised outside any task, if any. */
+  error?: unknown;
+}
+
+/** A started child context. */
+export interface Child {
+  readonly kind: ContextName;
+  readonly label: string;
+  readonly pid: number | undefined;
+  readonly threadId: number | undefined;
+  readonly link: Link;
+  readonly api: Remote<WorkerApi>;
+  /** Settles when the child is gone. */
+  readonly exited: Promise<ExitInfo>;
+  isAlive(): boolean;
+  /** Stops the child now. */
+  kill(): Promise<void>;
+}
+
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const ENTRY = new URL(`./entry.${FROM_SOURCE ? "ts" : "js"}`, import.meta.url);
+const require = createRequire(import.meta.url);
+
+/** Starts a worker thread or child process running the worker entry. */
+export function spawnChild(kind: ContextName): Child {
+  return kind === "thread" ? spawnThread() : spawnProcess();
+}
+
+function spawnThread(): Child {
+  const worker = FROM_SOURCE
+    ? new ThreadWorker(tsxBootstrap(), { eval: true })
+    : new ThreadWorker(ENTRY);
+  let error: unknown;
+  worker.on("error", (e) => {
+    error ??= e;
+  });
+  const exited = new Promise<ExitInfo>((resolve) => {
+    worker.once("exit", (code) => resolve({ code, signal: null, error }));
+  });
+  return connect("thread", `thread worker ${worker.threadId}`, threadPort(worker), exited, {
+    pid: undefined,
+    threadId: worker.threadId,
+    kill: async () => {
+      await worker.terminate();
+    },
+  });
+}
+
+function spawnProcess(): Child {
+  const child: ChildProcess = fork(fileURLToPath(ENTRY), [], {
+    execArgv: childExecArgv(),
+    serialization: "json",
+    stdio: "inherit",
+  });
+  let error: unknown;
+  child.on("error", (e) => {
+    error ??= e;
+  });
+  // "exit" can come before the last IPC messages are read; wait for the channel to close too.
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once("exit", (code, signal) => {
+      const done = () => resolve({ code, signal, error });
+      if (child.connected) child.once("disconnect", done);
+      else done();
+    });
+  });
+  const result = connect("process", `process worker ${child.pid}`, processPort(child), exited, {
+    pid: child.pid,
+    threadId: undefined,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  });
+  result.link.on(Channel.control, (frame) => {
+    const [type, text] = frame as ControlFrame;
+    if (type === "fatal") error ??= decode(text as string);
+  });
+  return result;
+}
+
+function connect(
+  kind: ContextName,
+  label: string,
+  port: ReturnType<typeof threadPort>,
+  exited: Promise<ExitInfo>,
+  parts: Pick<Child, "pid" | "threadId" | "kill">,
+): Child {
+  const link = new Link(port, { ready: false });
+  serveQueues(link, { label, tracked: true }, (qid) => knownQueue(qid)?.backend);
+  let alive = true;
+  void exited.then(() => {
+    alive = false;
+  });
+  return {
+    kind,
+    label,
+    link,
+    api: wrap<WorkerApi>(rpcEndpoint(link)),
+    exited,
+    isAlive: () => alive,
+    ...parts,
+  };
+}
+
+/** Flags a child process inherits, minus those that would make it run something else. */
+function childExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (
+      ["-e", "-p", "--eval", "--print", "-r", "--require", "--import", "--loader"].includes(arg)
+    ) {
+      const next = argv[++i] as string;
+      // Loaders (tsx among them) are kept; code to evaluate is not.
+      if (["-r", "--require", "--import", "--loader"].includes(arg)) out.push(arg, next);
+      continue;
+    }
+    if (/^--(input-type|eval|print|inspect|debug|test|watch)/.test(arg)) continue;
+    out.push(arg);
+  }
+  if (FROM_SOURCE && !out.some((arg) => arg.includes("tsx"))) {
+    out.push("--import", require.resolve("tsx"));
+  }
+  return out;
+}
+
+/** Threads cannot load a `.ts` entry on Node 20: register tsx in the thread, then import it. */
+function tsxBootstrap(): string {
+  const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const entry = JSON.stringify(ENTRY.href);
+  return `import(${api}).then((m) => { (m.register ?? m.default.register)(); return import(${entry}); });`;
+}

@@ -1,0 +1,101 @@
+/**
+ * Turning a task into something another context can run. An inline function is sent as
+ * its source text (TypeScript is already plain JS at run time under tsx, vitest or a
+ * build); a task that needs its module's imports is sent as a reference to an export.
+ */
+import { pathToFileURL } from "node:url";
+import { ArgumentTypeError, preview, TaskSourceError } from "../errors.js";
+import { expectString } from "../validate.js";
+
+/** A worker function: plain, sync or async, taking data and queues. */
+// biome-ignore lint/suspicious/noExplicitAny: a task may take any arguments
+export type Task<A extends unknown[] = any[], R = unknown> = (...args: A) => R;
+
+/** What a worker needs to rebuild a task. */
+export type TaskSpec =
+  | { source: string; name: string; caller: string | undefined }
+  | { module: string; export: string };
+
+const TASK_REF = Symbol("ezq.taskRef");
+const specs = new WeakMap<object, TaskSpec>();
+/** The folder of ezq's own files (src or dist), skipped when looking for the caller. */
+const OWN_ROOT = new URL("../", import.meta.url).href;
+
+/**
+ * A task given by reference: the export `exportName` of the module at `moduleUrl`. Use it
+ * for a task that needs its module's imports. The worker imports the module, which runs
+ * its top-level code there, so keep tasks in a module without side effects.
+ *
+ * @example
+ * ```ts
+ * import type { resize } from "./tasks.js";
+ * const task = fromModule<typeof resize>(new URL("./tasks.js", import.meta.url), "resize");
+ * await run(task, "photo.png").join();
+ * ```
+ */
+export function fromModule<F extends Task>(moduleUrl: string | URL, exportName = "default"): F {
+  const href = moduleUrl instanceof URL ? moduleUrl.href : toUrl(moduleUrl);
+  expectString("fromModule exportName", exportName);
+  const stub = () => {
+    throw new TaskSourceError(
+      `${exportName} from ${href} is a task reference: run it with run, runThread or map`,
+    );
+  };
+  const spec: TaskSpec = { module: href, export: exportName };
+  specs.set(stub, spec);
+  Object.defineProperty(stub, TASK_REF, { value: spec });
+  return stub as unknown as F;
+}
+
+/**
+ * Checks a task and returns what a worker needs to run it. Throws at the call for
+ * anything that cannot be shipped, saying what to pass instead.
+ */
+export function describeTask(task: unknown, what = "task"): TaskSpec {
+  if (typeof task !== "function") {
+    throw new ArgumentTypeError(`${what} must be a function, received ${preview(task)}`);
+  }
+  const known = specs.get(task);
+  if (known) return known;
+  const source = Function.prototype.toString.call(task);
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
+    throw new TaskSourceError(
+      `${what} ${task.name ? `(${task.name}) ` : ""}is a bound or native function, whose source ` +
+        "cannot be sent to a worker. Pass an arrow function or function expression, and give " +
+        "what you bound as arguments: run((x) => f(x), value).",
+    );
+  }
+  if (/^class\b/.test(source)) {
+    throw new TaskSourceError(
+      `${what} is a class; pass a function that creates and uses it instead`,
+    );
+  }
+  try {
+    new Function(`return (${source}\n);`);
+  } catch {
+    throw new TaskSourceError(
+      `${what} (${task.name || "anonymous"}) is a method written in shorthand (\`name() {}\`), ` +
+        "which cannot be rebuilt on its own in a worker. Write it as an arrow function or a " +
+        "function expression (`{ name: (x) => ... }`), or give it by reference with fromModule().",
+    );
+  }
+  const spec: TaskSpec = { source, name: task.name, caller: callerUrl() };
+  specs.set(task, spec);
+  return spec;
+}
+
+/** The file URL of the first stack frame outside ezq: where the task was written. */
+function callerUrl(): string | undefined {
+  const lines = new Error().stack?.split("\n").slice(1) ?? [];
+  for (const line of lines) {
+    const match = /((?:file:\/\/)?\/[^\s():]+):\d+:\d+\)?\s*$/.exec(line);
+    if (!match?.[1]) continue;
+    const url = toUrl(match[1]);
+    if (!url.startsWith(OWN_ROOT)) return url;
+  }
+  return undefined;
+}
+
+function toUrl(path: string): string {
+  return path.startsWith("file:") ? path : pathToFileURL(path).href;
+}

@@ -1,0 +1,133 @@
+import { decode, encode } from "../codec/codec.js";
+import type { ContextName } from "../constants.js";
+import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
+import { decodeThrown, type Outcome } from "./outcome.js";
+import { type Child, type ExitInfo, spawnChild } from "./spawn.js";
+import { describeTask, type Task } from "./task.js";
+
+/** How long a worker may linger after its task ended before it is stopped (ms). */
+const EXIT_GRACE_MS = 500;
+const CREATE = Symbol("ezq.createWorker");
+
+/**
+ * A task running in a child process (`Worker.process`, `run`) or a worker thread
+ * (`Worker.thread`, `runThread`).
+ *
+ * @typeParam R - what the task returns (after awaiting it).
+ */
+export class Worker<R = unknown> {
+  /** `"process"` or `"thread"`. */
+  readonly kind: ContextName;
+  /** The OS process id of a process worker; `undefined` for a thread worker. */
+  readonly pid: number | undefined;
+  /** The thread id of a thread worker; `undefined` for a process worker. */
+  readonly threadId: number | undefined;
+  readonly #child: Child;
+  readonly #result: Promise<R>;
+  #finished = false;
+  #terminated = false;
+
+  /**
+   * Starts `task(...args)` in a new child process. The arguments are encoded here, so
+   * one that cannot cross throws now and nothing is started.
+   */
+  static process<A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>> {
+    return new Worker(CREATE, "process", task, args);
+  }
+
+  /** Starts `task(...args)` in a new worker thread. */
+  static thread<A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>> {
+    return new Worker(CREATE, "thread", task, args);
+  }
+
+  /** @internal Use `run`, `runThread`, `Worker.process` or `Worker.thread`. */
+  constructor(token: symbol, kind: ContextName, task: unknown, args: unknown[]) {
+    if (token !== CREATE) {
+      throw new TypeError(
+        "Start workers with run(), runThread(), Worker.process() or Worker.thread()",
+      );
+    }
+    const what = kind === "process" ? "run(task)" : "runThread(task)";
+    const spec = describeTask(task, what);
+    const encodedArgs = encode(args, "args", kind);
+    this.kind = kind;
+    this.#child = spawnChild(kind);
+    this.pid = this.#child.pid;
+    this.threadId = this.#child.threadId;
+    this.#result = this.#settle(this.#child.api.run(spec, encodedArgs));
+    // join() is how results and errors are observed; until someone asks, a failure
+    // must not crash the process as an unhandled rejection.
+    this.#result.catch(() => {});
+  }
+
+  /**
+   * Resolves with the task's return value once the worker has finished; rejects with the
+   * task's error (its name, message, stack, cause and own properties such as `code`), or
+   * with a `WorkerExitError` carrying the exit code or signal if the worker died.
+   */
+  join(): Promise<R> {
+    return this.#result;
+  }
+
+  /** True while the worker is running. */
+  isAlive(): boolean {
+    return this.#child.isAlive();
+  }
+
+  /** Stops the worker now; `join()` then rejects with a `WorkerTerminatedError`. */
+  async terminate(): Promise<void> {
+    if (!this.#finished) this.#terminated = true;
+    await this.#child.kill();
+  }
+
+  async #settle(reply: Promise<Outcome>): Promise<R> {
+    const child = this.#child;
+    const first = await Promise.race([
+      reply.then((outcome) => ({ outcome })),
+      child.exited.then((exit) => ({ exit })),
+    ]);
+    if ("exit" in first) throw this.#exitError(first.exit);
+    this.#finished = true;
+    await lingerThenStop(child);
+    const { outcome } = first;
+    if (outcome.ok) return decode(outcome.value) as R;
+    throw decodeThrown(outcome.error, outcome.isError);
+  }
+
+  #exitError(exit: ExitInfo): Error {
+    if (this.#terminated) return new WorkerTerminatedError(this.#child.label);
+    return new WorkerExitError(this.#child.label, exit.code, exit.signal, { cause: exit.error });
+  }
+}
+
+/** Waits briefly for a finished worker to exit by itself, then stops it. */
+async function lingerThenStop(child: Child): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, EXIT_GRACE_MS);
+  });
+  await Promise.race([child.exited, grace]);
+  clearTimeout(timer);
+  if (child.isAlive()) await child.kill();
+}
+
+/**
+ * Runs `task(...args)` in a new child process and returns its `Worker`.
+ *
+ * @example
+ * ```ts
+ * const worker = run((a: number, b: number) => a + b, 1, 2);
+ * console.log(await worker.join()); // 3
+ * ```
+ */
+export function run<A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>> {
+  return Worker.process(task, ...args);
+}
+
+/** Runs `task(...args)` in a new worker thread and returns its `Worker`. */
+export function runThread<A extends unknown[], T>(
+  task: Task<A, T>,
+  ...args: A
+): Worker<Awaited<T>> {
+  return Worker.thread(task, ...args);
+}

@@ -3,6 +3,7 @@
  * Built-in error classes come back as themselves; other classes come back as `Error`
  * carrying the original `name`, since their constructors do not exist on the other side.
  */
+import * as ezqErrors from "../errors.js";
 import { canEncode, registerCodecType } from "./codec.js";
 
 const BUILT_IN: Record<string, ErrorConstructor> = {
@@ -14,6 +15,13 @@ const BUILT_IN: Record<string, ErrorConstructor> = {
   EvalError,
   URIError,
 };
+
+/** ezq's own error classes come back as themselves, so `instanceof` works across workers. */
+const OWN: Record<string, object> = Object.fromEntries(
+  Object.entries(ezqErrors).filter(
+    ([, value]) => typeof value === "function" && value.prototype instanceof Error,
+  ),
+);
 
 type ErrorData = [
   name: string,
@@ -44,15 +52,32 @@ function sendable(value: unknown): unknown {
 function revive(data: unknown): Error {
   const [name, message, stack, props, cause, errors] = data as ErrorData;
   const options = cause.length ? { cause: cause[0] } : undefined;
+  const own = OWN[name] as { prototype: Error } | undefined;
   const error =
     errors !== undefined
       ? new AggregateError(errors, message, options)
-      : new (BUILT_IN[name] ?? Error)(message, options);
+      : own
+        ? ownError(own.prototype, message, options)
+        : new (BUILT_IN[name] ?? Error)(message, options);
   if (error.name !== name) {
     Object.defineProperty(error, "name", { value: name, configurable: true, writable: true });
   }
   Object.assign(error, props);
   Object.defineProperty(error, "stack", { value: stack, configurable: true, writable: true });
+  return error;
+}
+
+/** An instance of one of ezq's error classes, without running its constructor. */
+function ownError(prototype: Error, message: string, options?: { cause: unknown }): Error {
+  const error = Object.create(prototype) as Error;
+  Object.defineProperty(error, "message", { value: message, configurable: true, writable: true });
+  if (options) {
+    Object.defineProperty(error, "cause", {
+      value: options.cause,
+      configurable: true,
+      writable: true,
+    });
+  }
   return error;
 }
 

@@ -27,6 +27,8 @@ export interface ItemsOptions {
 }
 
 const cores = new WeakMap<Q<unknown>, QueueCore>();
+/** Set while a handle is being constructed: the core it wraps instead of a new store. */
+let adopting: QueueCore | undefined;
 const caches = new WeakMap<Q<unknown>, Promise<Msg<unknown>[]>>();
 
 /**
@@ -50,6 +52,11 @@ export class Q<T = unknown> {
    *   is an error).
    */
   constructor(kind: ContextName = "process") {
+    if (adopting) {
+      cores.set(this, adopting);
+      adopting = undefined;
+      return;
+    }
     expectOneOf("Q kind", kind, CONTEXT_NAMES);
     cores.set(this, new QueueCore(newQueueId(), kind, new Store(), true));
   }
@@ -154,8 +161,12 @@ export class Q<T = unknown> {
    * waits until the ones before it arrive; after a gap, later messages are held until
    * the queue ends and are then yielded in order.
    */
-  async *sorted(start = 0): AsyncGenerator<Msg<T>, void, undefined> {
+  sorted(start = 0): AsyncGenerator<Msg<T>, void, undefined> {
     expectInteger("Q.sorted start", start);
+    return this.#sortedFrom(start);
+  }
+
+  async *#sortedFrom(start: number): AsyncGenerator<Msg<T>, void, undefined> {
     let next = start;
     const waiting = new MinHeap<Msg<T>>((msg) => msg.order);
     for await (const msg of this) {
@@ -269,8 +280,8 @@ function handleFor(id: string, kind: ContextName): Q<unknown> {
   }
   const state = new QueueCore(id, kind, new RemoteBackend(client, id), false);
   remember(state);
-  const q = Object.create(Q.prototype) as Q<unknown>;
-  cores.set(q, state);
+  adopting = state;
+  const q = new Q<unknown>(kind);
   handles.set(state, q);
   return q;
 }

@@ -5,7 +5,9 @@
  * specifiers resolve against the file the task was written in, and `"ezq"` is this
  * worker's own ezq (the same queues, the same parent link).
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { TaskScopeError, TaskSourceError } from "../errors.js";
 import type { Task, TaskSpec } from "./task.js";
@@ -59,12 +61,19 @@ async function importExport(moduleUrl: string, name: string): Promise<Task> {
   return task as Task;
 }
 
+/** ezq's own entry module, as source and as build: a task importing it gets this instance. */
+const OWN_INDEX = ["ts", "js"].map((ext) => new URL(`../index.${ext}`, import.meta.url).href);
+
 /** `import(specifier)` as the task's own file would resolve it. */
 async function importFrom(specifier: string, caller: string | undefined): Promise<unknown> {
-  if (specifier === "ezq") return import("../index.js");
-  if (caller && /^\.\.?\//.test(specifier)) return import(new URL(specifier, caller).href);
+  let target = specifier;
+  // vitest rewrites aliased imports to paths relative to its root (the working directory).
+  if (target.startsWith("/") && !existsSync(target)) target = join(process.cwd(), target);
+  if (target.startsWith("/")) target = pathToFileURL(target).href;
+  if (caller && /^\.\.?\//.test(target)) target = new URL(target, caller).href;
+  if (target === "ezq" || OWN_INDEX.includes(target)) return import("../index.js");
   try {
-    return await import(specifier);
+    return await import(target);
   } catch (error) {
     // ezq resolves bare names from its own folder; the task's file may see other packages.
     if (!caller || (error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;

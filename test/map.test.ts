@@ -1,0 +1,197 @@
+import { closePools, MapResult, map, ThrownValueError } from "ezq";
+import { afterAll, describe, expect, it } from "vitest";
+
+afterAll(() => closePools());
+
+const kinds = ["thread", "process"] as const;
+
+describe.each(kinds)("map on %s workers", (kind) => {
+  it("doubles a list (the quick start)", async () => {
+    expect(await map((x: number) => x * 2, [0, 1, 2, 3, 4, 5], { kind })).toEqual([
+      0, 2, 4, 6, 8, 10,
+    ]);
+  });
+
+  it("zips two iterables and stops at the shortest (Python's map with two iterables)", async () => {
+    const result = await map((a: number, b: string) => `${a}${b}`, [1, 2, 3, 4], ["a", "b", "c"], {
+      kind,
+      num: 2,
+    });
+    expect(result).toEqual(["1a", "2b", "3c"]);
+  });
+
+  it("keeps input order for many items of uneven cost", async () => {
+    const n = 5000;
+    const result = await map(
+      (x: number) => {
+        let acc = 0;
+        for (let i = 0; i < (x % 7) * 200; i++) acc += i;
+        return x + acc * 0;
+      },
+      Array.from({ length: n }, (_, i) => i),
+      { kind },
+    );
+    expect(result).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+
+  it("runs async tasks", async () => {
+    const result = await map(
+      async (x: number) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return x * 3;
+      },
+      [1, 2, 3],
+      { kind },
+    );
+    expect(result).toEqual([3, 6, 9]);
+  });
+
+  it("rejects with the task's error, its itemIndex, after yielding the results before it", async () => {
+    const seen: number[] = [];
+    const failure = await (async () => {
+      for await (const value of map(
+        (x: number) => {
+          if (x === 7) {
+            const error = new RangeError(`bad item ${x}`);
+            Object.assign(error, { code: "E_ITEM" });
+            throw error;
+          }
+          return x;
+        },
+        Array.from({ length: 20 }, (_, i) => i),
+        { kind, chunkSize: 3 },
+      )) {
+        seen.push(value);
+      }
+    })().catch((e: unknown) => e as RangeError & { itemIndex: number; code: string });
+    expect(failure).toBeInstanceOf(RangeError);
+    expect(failure?.message).toBe("bad item 7");
+    expect(failure?.code).toBe("E_ITEM");
+    expect(failure?.itemIndex).toBe(7);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe("map", () => {
+  it("is awaitable and async-iterable, and can be consumed once", async () => {
+    const result = map((x: number) => x + 1, [1, 2, 3]);
+    expect(result).toBeInstanceOf(MapResult);
+    const streamed: number[] = [];
+    for await (const value of result) streamed.push(value);
+    expect(streamed).toEqual([2, 3, 4]);
+    await expect(result).rejects.toThrow(/already consumed/);
+    const twice = map((x: number) => x, [1]);
+    expect(await twice).toEqual([1]);
+    expect(await twice).toEqual([1]); // awaiting again gives the same array
+  });
+
+  it("takes async iterables and Sets", async () => {
+    async function* numbers() {
+      for (let i = 0; i < 5; i++) yield i;
+    }
+    expect(await map((a: number, b: number) => a * b, numbers(), new Set([10, 20, 30]))).toEqual([
+      0, 20, 60,
+    ]);
+  });
+
+  it("reads an infinite generator lazily; breaking out closes it", async () => {
+    let produced = 0;
+    let closed = false;
+    function* naturals() {
+      try {
+        for (let i = 0; ; i++) {
+          produced++;
+          yield i;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const firsts: number[] = [];
+    for await (const value of map((x: number) => x * x, naturals())) {
+      firsts.push(value);
+      if (firsts.length === 1000) break;
+    }
+    expect(firsts.slice(0, 4)).toEqual([0, 1, 4, 9]);
+    expect(firsts).toHaveLength(1000);
+    expect(closed).toBe(true);
+    expect(produced).toBeLessThan(1_000_000);
+  });
+
+  it("yields as results complete with ordered: false", async () => {
+    const result = await map(
+      async (x: number) => {
+        await new Promise((resolve) => setTimeout(resolve, x === 0 ? 200 : 1));
+        return x;
+      },
+      [0, 1, 2, 3],
+      { ordered: false, chunkSize: 1, num: 4 },
+    );
+    expect([...result].sort()).toEqual([0, 1, 2, 3]);
+    expect(result.at(-1)).toBe(0);
+  });
+
+  it("stops when its signal aborts, rejecting with the reason", async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const value of map(
+        (x: number) => x,
+        (function* () {
+          for (let i = 0; ; i++) yield i;
+        })(),
+        { signal: controller.signal },
+      )) {
+        seen.push(value);
+        if (seen.length === 100) controller.abort(new Error("enough"));
+      }
+    })();
+    await expect(run).rejects.toThrow("enough");
+    const aborted = new AbortController();
+    aborted.abort(new Error("before"));
+    await expect(map((x: number) => x, [1], { signal: aborted.signal })).rejects.toThrow("before");
+  });
+
+  it("wraps a thrown non-Error", async () => {
+    const error = await map(
+      (_x: number) => {
+        throw "nope";
+      },
+      [1],
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ThrownValueError);
+    expect((error as ThrownValueError & { itemIndex: number }).itemIndex).toBe(0);
+  });
+
+  it("validates its arguments before starting anything", () => {
+    const double = (x: number) => x * 2;
+    expect(() => map("f" as never, [1])).toThrow(/map\(task\) must be a function, received "f"/);
+    expect(() => (map as (...args: unknown[]) => unknown)(double)).toThrow(/at least one iterable/);
+    expect(() => map(double, 5 as never)).toThrow(
+      /argument 2 must be an iterable or async iterable, received 5/,
+    );
+    expect(() => map(double, [1], { num: 0 })).toThrow(RangeError);
+    expect(() => map(double, [1], { num: 1.5 })).toThrow(
+      /num must be a positive integer, received 1.5/,
+    );
+    expect(() => map(double, [1], { num: "2" as never })).toThrow(TypeError);
+    expect(() => map(double, [1], { kind: "fiber" as never })).toThrow(
+      /kind must be "process" or "thread", received "fiber"/,
+    );
+    expect(() => map(double, [1], { chunkSize: -1 })).toThrow(RangeError);
+    expect(() => map(double, [1], { ordered: 1 as never })).toThrow(/ordered must be a boolean/);
+    expect(() => map(double, [1], { signal: {} as never })).toThrow(
+      /signal must be an AbortSignal/,
+    );
+    expect(() => map(double, [1], { nmu: 2 } as never)).toThrow(/unknown option "nmu"/);
+  });
+
+  it("refuses inputs that cannot cross, naming the item", async () => {
+    await expect(map((f: unknown) => f, [1, 2, () => 3])).rejects.toThrow(
+      /input\[2\]\[0\]: it is a function/,
+    );
+  });
+});

@@ -70,13 +70,14 @@ function spawnThread(): Child {
     error ??= e;
   });
   const exited = new Promise<ExitInfo>((resolve) => {
-    worker.once("exit", (code) => resolve({ code, signal: null, error }));
+    worker.once("exit", (code) => afterMessages(() => resolve({ code, signal: null, error })));
   });
   return connect("thread", `thread worker ${worker.threadId}`, threadPort(worker), exited, {
     pid: undefined,
     threadId: worker.threadId,
     kill: async () => {
       await worker.terminate();
+      await exited;
     },
   });
 }
@@ -94,7 +95,7 @@ function spawnProcess(): Child {
   // "exit" can come before the last IPC messages are read; wait for the channel to close too.
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once("exit", (code, signal) => {
-      const done = () => resolve({ code, signal, error });
+      const done = () => afterMessages(() => resolve({ code, signal, error }));
       if (child.connected) child.once("disconnect", done);
       else done();
     });
@@ -136,6 +137,15 @@ function connect(
     isAlive: () => alive,
     ...parts,
   };
+}
+
+/**
+ * A child's last messages and its exit can arrive in the same turn of the event loop;
+ * report the exit only after those messages (and the promise chains they settle) ran,
+ * so a reply is never mistaken for missing.
+ */
+function afterMessages(report: () => void): void {
+  setImmediate(report);
 }
 
 /** Flags a child process inherits, minus those that would make it run something else. */

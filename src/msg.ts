@@ -1,4 +1,3 @@
-import { ArgumentTypeError, preview } from "./errors.js";
 import { expectInteger, expectOptions, expectString } from "./validate.js";
 
 /** The kind of the message that ends a queue; reserved for that purpose. */
@@ -40,10 +39,3 @@ export class Msg<T = unknown> {
 
 /** The message that ends a queue: a reader that reads it stops. */
 export const END_MSG: Msg<undefined> = Object.freeze(new Msg(undefined, { kind: END_KIND }));
-
-/** Throws unless `value` is a `Msg`; used where a message is required. */
-export function expectMsg(name: string, value: unknown): asserts value is Msg {
-  if (!(value instanceof Msg)) {
-    throw new ArgumentTypeError(`${name} must be a Msg, received ${preview(value)}`);
-  }
-}

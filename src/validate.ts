@@ -1,16 +1,6 @@
 /** Argument checks shared by every public function: each names the argument and the value. */
 import { ArgumentRangeError, ArgumentTypeError, preview } from "./errors.js";
 
-/** Throws unless `value` is a function. */
-export function expectFunction(
-  name: string,
-  value: unknown,
-): asserts value is (...args: never[]) => unknown {
-  if (typeof value !== "function") {
-    throw new ArgumentTypeError(`${name} must be a function, received ${preview(value)}`);
-  }
-}
-
 /** Throws unless `value` is an integer >= 1. */
 export function expectPositiveInteger(name: string, value: unknown): asserts value is number {
   if (typeof value !== "number") {

@@ -35,6 +35,7 @@ const quickstartJs = `import * as ezq from "ezq";
 console.log(await ezq.map((x) => x * 2, [0, 1, 2, 3, 4, 5]));
 const worker = ezq.run(async (q) => { let n = 0; for await (const msg of q) n += msg.data; return n; }, new ezq.Q().put(1).put(2).end());
 console.log(await worker.join());
+console.log(await ezq.runThread((a, b) => a + b, 20, 22).join());
 `;
 
 describe("the packed package", () => {
@@ -47,7 +48,7 @@ describe("the packed package", () => {
     writeFileSync(join(project, "quickstart.mjs"), quickstartJs);
     const result = await runScript(process.execPath, ["quickstart.mjs"], { cwd: project });
     expect(result.stderr).toBe("");
-    expect(result.stdout).toBe("[ 0, 2, 4, 6, 8, 10 ]\n3\n");
+    expect(result.stdout).toBe("[ 0, 2, 4, 6, 8, 10 ]\n3\n42\n");
   });
 
   it("runs the quick start under tsx", async () => {
@@ -57,6 +58,6 @@ describe("the packed package", () => {
     );
     const result = await runScript(TSX, ["quickstart.ts"], { cwd: project });
     expect(result.stderr).toBe("");
-    expect(result.stdout).toBe("[ 0, 2, 4, 6, 8, 10 ]\n3\n");
+    expect(result.stdout).toBe("[ 0, 2, 4, 6, 8, 10 ]\n3\n42\n");
   });
 });

@@ -1,12 +1,7 @@
 /** Queue semantics in one context, including a port of Python ezq's test_iter.py. */
 import { DataCloneError, END_MSG, Msg, Q } from "ezq";
 import { describe, expect, it } from "vitest";
-
-async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const value of source) out.push(value);
-  return out;
-}
+import { collect } from "./support/collect.js";
 
 function shuffled(values: number[]): number[] {
   const out = [...values];

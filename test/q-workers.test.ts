@@ -1,12 +1,7 @@
 /** Queues across contexts: a port of Python ezq's process tests, then mixing and nesting. */
 import { NUM_CPUS, Q, run, runThread, type Worker, WorkersFailedError } from "ezq";
 import { describe, expect, it } from "vitest";
-
-async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const value of source) out.push(value);
-  return out;
-}
+import { collect } from "./support/collect.js";
 
 async function dataOf<T>(q: Q<T>): Promise<T[]> {
   return (await collect(q.items())).map((msg) => msg.data);

@@ -4,7 +4,6 @@
  * context is remembered by id, so requests from children can be routed to it.
  */
 import type { ContextName } from "../constants.js";
-import { context } from "../context.js";
 import type { Backend, Owner } from "./backend.js";
 import { HOME_OWNER } from "./backend.js";
 import { Reader } from "./reader.js";
@@ -61,9 +60,4 @@ export function knownQueue(id: string): QueueCore | undefined {
 /** Ends every reading this context did on queues from elsewhere (a task ended). */
 export function finishRemoteQueues(): void {
   for (const core of known.values()) if (!core.home) core.finish();
-}
-
-/** Whether this context can reach a queue's home: only when it is a worker. */
-export function parentClient() {
-  return context.parent;
 }

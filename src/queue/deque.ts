@@ -33,10 +33,6 @@ export class Deque<T> {
     return value;
   }
 
-  peek(): T | undefined {
-    return this.#length === 0 ? undefined : this.#buffer[this.#head];
-  }
-
   /** Removes and returns everything, oldest first. */
   drain(): T[] {
     const out: T[] = [];

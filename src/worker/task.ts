@@ -3,6 +3,7 @@
  * its source text (TypeScript is already plain JS at run time under tsx, vitest or a
  * build); a task that needs its module's imports is sent as a reference to an export.
  */
+import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ArgumentTypeError, preview, TaskSourceError } from "../errors.js";
 import { expectString } from "../validate.js";
@@ -34,7 +35,7 @@ const OWN_ROOT = new URL("../", import.meta.url).href;
  * ```
  */
 export function fromModule<F extends Task>(moduleUrl: string | URL, exportName = "default"): F {
-  const href = moduleUrl instanceof URL ? moduleUrl.href : toUrl(moduleUrl);
+  const href = moduleHref(moduleUrl);
   expectString("fromModule exportName", exportName);
   const stub = () => {
     throw new TaskSourceError(
@@ -94,6 +95,18 @@ function callerUrl(): string | undefined {
     if (!url.startsWith(OWN_ROOT)) return url;
   }
   return undefined;
+}
+
+/** A module location as a URL: a URL, a `file:` URL string or an absolute path. */
+function moduleHref(location: unknown): string {
+  if (location instanceof URL) return location.href;
+  if (typeof location === "string" && (location.startsWith("file:") || isAbsolute(location))) {
+    return toUrl(location);
+  }
+  throw new ArgumentTypeError(
+    `fromModule(moduleUrl) takes a URL, a file: URL or an absolute path, received ${preview(location)}; ` +
+      'for a module next to yours use new URL("./tasks.js", import.meta.url)',
+  );
 }
 
 function toUrl(path: string): string {

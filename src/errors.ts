@@ -112,6 +112,23 @@ export class WorkerExitError extends EzqError {
   }
 }
 
+/** Workers of a `map` pool kept dying while running its items: `map` gave up. */
+export class WorkerDeathsError extends EzqError {
+  /** How many worker deaths `map` survived before giving up. */
+  readonly deaths: number;
+
+  constructor(deaths: number, itemIndex: number, options?: { cause?: unknown }) {
+    super(
+      "EZQ_WORKER_DEATHS",
+      `map gave up: ${deaths + 1} workers died while running its items (the last one near ` +
+        `item ${itemIndex}); a task that crashes its worker (process.exit, a fatal error, ` +
+        "running out of memory) cannot be retried forever",
+      options,
+    );
+    this.deaths = deaths;
+  }
+}
+
 /** A worker was stopped by `terminate()` before its task finished. */
 export class WorkerTerminatedError extends EzqError {
   constructor(what: string) {

@@ -23,6 +23,7 @@ export {
   TaskScopeError,
   TaskSourceError,
   ThrownValueError,
+  WorkerDeathsError,
   WorkerExitError,
   WorkersFailedError,
   WorkerTerminatedError,

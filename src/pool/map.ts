@@ -1,6 +1,12 @@
 import { decode, encode } from "../codec/codec.js";
 import { CONTEXT_NAMES, type ContextName, NUM_CPUS, NUM_THREADS } from "../constants.js";
-import { ArgumentTypeError, EzqError, preview } from "../errors.js";
+import {
+  ArgumentTypeError,
+  EzqError,
+  preview,
+  WorkerDeathsError,
+  WorkerExitError,
+} from "../errors.js";
 import {
   expectBoolean,
   expectKnownKeys,
@@ -11,7 +17,7 @@ import {
 import { type ChunkOutcome, decodeThrown } from "../worker/outcome.js";
 import { describeTask, type Task, type TaskSpec } from "../worker/task.js";
 import { ChunkSizer } from "./chunking.js";
-import { DEPTH, poolFor } from "./pool.js";
+import { DEPTH, type PoolCall, poolFor } from "./pool.js";
 import { ZipReader } from "./zip.js";
 
 /** Options of `map`, given as its last argument. */
@@ -138,11 +144,16 @@ function checkOptions(options: MapOptions): Settings {
 }
 
 interface Chunk {
-  start: number;
-  count: number;
+  readonly start: number;
+  readonly count: number;
+  readonly items: string;
+  call?: PoolCall;
   outcome?: ChunkOutcome;
   error?: unknown;
 }
+
+/** Worker deaths one `map` call survives (each time the chunk runs again on a new worker). */
+export const MAX_WORKER_DEATHS = 3;
 
 /** Dispatches chunks to the pool and yields their results, in order or as they complete. */
 async function* runChunks<R>(
@@ -158,29 +169,47 @@ async function* runChunks<R>(
   const window: Chunk[] = [];
   const maxWindow = num * DEPTH * 2;
   let nextStart = 0;
+  let deaths = 0;
   let wake: () => void = () => {};
   const onAbort = () => wake();
+  const dispatch = (chunk: Chunk) => {
+    chunk.call = pool.call(spec, chunk.items);
+    chunk.call.result.then(
+      (outcome) => {
+        chunk.outcome = outcome;
+        wake();
+      },
+      (error) => {
+        chunk.error = error;
+        wake();
+      },
+    );
+  };
   signal?.addEventListener("abort", onAbort);
   try {
     for (;;) {
       while (!input.done && window.length < maxWindow) {
         const tuples = await input.read(sizer.next());
         if (tuples.length === 0) break;
-        const chunk: Chunk = { start: nextStart, count: tuples.length };
+        const chunk: Chunk = {
+          start: nextStart,
+          count: tuples.length,
+          items: encodeItems(tuples, nextStart, kind),
+        };
         nextStart += tuples.length;
         window.push(chunk);
-        pool.call(spec, encodeItems(tuples, chunk.start, kind)).then(
-          (outcome) => {
-            chunk.outcome = outcome;
-            wake();
-          },
-          (error) => {
-            chunk.error = error;
-            wake();
-          },
-        );
+        dispatch(chunk);
       }
       signal?.throwIfAborted();
+      // A chunk whose worker died runs again on a new worker, a bounded number of times.
+      for (const chunk of window) {
+        if (!(chunk.error instanceof WorkerExitError)) continue;
+        if (++deaths > MAX_WORKER_DEATHS) {
+          throw new WorkerDeathsError(MAX_WORKER_DEATHS, chunk.start, { cause: chunk.error });
+        }
+        chunk.error = undefined;
+        dispatch(chunk);
+      }
       const ready = ordered ? takeReadyInOrder(window) : takeReady(window);
       for (const chunk of ready) {
         // Results before a failing item are yielded first, then its error is thrown.
@@ -193,6 +222,8 @@ async function* runChunks<R>(
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
+    // Stopped early (break, abort, error): no new items start, and running ones are stopped.
+    for (const chunk of window) if (!isSettled(chunk)) chunk.call?.cancel();
     await input.close();
   }
 }

@@ -2,6 +2,8 @@
  * Warm pools of workers for `map`. Starting a worker costs 20-70 ms, so a pool is kept
  * per set of options (the key is a stable JSON of them) and reused across `map` calls.
  * Idle workers are unref'd: a script that is done exits even while its pool is warm.
+ * A worker that dies is dropped and replaced on demand; its calls fail with a
+ * `WorkerExitError` so that their owner can retry them.
  */
 import stableStringify from "fast-json-stable-stringify";
 import type { ContextName } from "../constants.js";
@@ -13,17 +15,31 @@ import type { TaskSpec } from "../worker/task.js";
 /** Chunks in flight per worker: one running, one waiting, so a worker never idles between. */
 export const DEPTH = 2;
 
+/** One chunk given to the pool. */
+export interface PoolCall {
+  readonly result: Promise<ChunkOutcome>;
+  /**
+   * Withdraws the call: a queued call is dropped; a running one is stopped by stopping
+   * its worker (the worker's other calls go back to the queue, unharmed).
+   */
+  cancel(): void;
+}
+
 interface Call {
-  spec: TaskSpec;
-  items: string;
+  readonly spec: TaskSpec;
+  readonly items: string;
   resolve(outcome: ChunkOutcome): void;
   reject(error: unknown): void;
+  member?: Member;
+  cancelled?: boolean;
 }
 
 interface Member {
-  child: Child;
+  readonly child: Child;
   /** The calls this worker is running or holds next. */
-  calls: Set<Call>;
+  readonly calls: Set<Call>;
+  /** Stopped on purpose (a cancelled call): its other calls are re-queued, not failed. */
+  retiring: boolean;
 }
 
 /** A set of warm workers of one kind. */
@@ -31,7 +47,7 @@ export class Pool {
   readonly kind: ContextName;
   readonly size: number;
   readonly #members: Member[] = [];
-  readonly #queue: Call[] = [];
+  #queue: Call[] = [];
   #closed = false;
 
   constructor(kind: ContextName, size: number) {
@@ -40,17 +56,39 @@ export class Pool {
   }
 
   /** Runs one chunk on the least busy worker, starting workers up to `size` as needed. */
-  call(spec: TaskSpec, items: string): Promise<ChunkOutcome> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ spec, items, resolve, reject });
-      this.#dispatch();
+  call(spec: TaskSpec, items: string): PoolCall {
+    let call: Call | undefined;
+    const result = new Promise<ChunkOutcome>((resolve, reject) => {
+      call = { spec, items, resolve, reject };
     });
+    const queued = call as Call;
+    this.#queue.push(queued);
+    this.#dispatch();
+    return { result, cancel: () => this.#cancel(queued) };
+  }
+
+  /** The number of live workers. */
+  get workers(): number {
+    return this.#members.length;
   }
 
   /** Stops every worker of this pool. */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(this.#members.map((member) => member.child.kill()));
+  }
+
+  #cancel(call: Call): void {
+    if (call.cancelled) return;
+    call.cancelled = true;
+    const { member } = call;
+    if (!member) {
+      this.#queue = this.#queue.filter((queued) => queued !== call);
+      return;
+    }
+    if (!member.calls.has(call)) return; // already answered
+    member.retiring = true;
+    void member.child.kill();
   }
 
   #dispatch(): void {
@@ -64,8 +102,8 @@ export class Pool {
   #pick(): Member | undefined {
     let best: Member | undefined;
     for (const member of this.#members) {
-      if (member.calls.size < DEPTH && (!best || member.calls.size < best.calls.size))
-        best = member;
+      if (member.retiring || member.calls.size >= DEPTH) continue;
+      if (!best || member.calls.size < best.calls.size) best = member;
     }
     if ((!best || best.calls.size > 0) && this.#members.length < this.size && !this.#closed) {
       return this.#start();
@@ -75,20 +113,33 @@ export class Pool {
 
   #start(): Member {
     const child = spawnChild(this.kind);
-    const member: Member = { child, calls: new Set() };
+    const member: Member = { child, calls: new Set(), retiring: false };
     this.#members.push(member);
     child.link.unref();
-    void child.exited.then((exit) => {
-      const index = this.#members.indexOf(member);
-      if (index >= 0) this.#members.splice(index, 1);
+    void child.exited.then((exit) => this.#onExit(member, exit));
+    return member;
+  }
+
+  #onExit(
+    member: Member,
+    exit: { code: number | null; signal: NodeJS.Signals | null; error?: unknown },
+  ): void {
+    const index = this.#members.indexOf(member);
+    if (index >= 0) this.#members.splice(index, 1);
+    const calls = [...member.calls].filter((call) => !call.cancelled);
+    member.calls.clear();
+    if (member.retiring) {
+      // Stopped for a cancelled call: the others lose nothing and run elsewhere.
+      for (const call of calls) call.member = undefined;
+      this.#queue.unshift(...calls);
+    } else {
+      const { child } = member;
       const error = new WorkerExitError(`${child.label} of a map pool`, exit.code, exit.signal, {
         cause: exit.error,
       });
-      for (const call of member.calls) call.reject(error);
-      member.calls.clear();
-      this.#dispatch();
-    });
-    return member;
+      for (const call of calls) call.reject(error);
+    }
+    this.#dispatch();
   }
 
   #send(member: Member, call: Call): void {
@@ -96,8 +147,9 @@ export class Pool {
     // A worker with work keeps the process alive; an idle one does not.
     if (calls.size === 0) child.link.ref();
     calls.add(call);
+    call.member = member;
     const settle = (report: () => void) => {
-      if (!calls.delete(call)) return; // the worker died and the call was rejected already
+      if (!calls.delete(call)) return; // the worker died and the call was handled already
       if (calls.size === 0) child.link.unref();
       report();
       this.#dispatch();

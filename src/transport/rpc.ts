@@ -9,11 +9,25 @@ import { Channel } from "./protocol.js";
 
 type Listener = (event: { data: unknown }) => void;
 
-/** A comlink `Endpoint` over the RPC channel of a link. */
-export function rpcEndpoint(link: Link): Endpoint {
+/**
+ * A comlink `Endpoint` over the RPC channel of a link. With `oneCallPerTurn` (the worker's
+ * side), each incoming call starts in a turn of its own: calls that arrive together
+ * (a pool pipelines two chunks per worker) would otherwise run back to back in one turn,
+ * and the first one's reply, sent from a microtask, would wait for the second to finish.
+ */
+export function rpcEndpoint(link: Link, { oneCallPerTurn = false } = {}): Endpoint {
   const listeners = new Set<Listener>();
-  link.on(Channel.rpc, (data) => {
+  const deliver = (data: unknown) => {
     for (const listener of listeners) listener({ data });
+  };
+  const pending: unknown[] = [];
+  const deliverNext = () => {
+    deliver(pending.shift());
+    if (pending.length > 0) setImmediate(deliverNext);
+  };
+  link.on(Channel.rpc, (data) => {
+    if (!oneCallPerTurn) return deliver(data);
+    if (pending.push(data) === 1) setImmediate(deliverNext);
   });
   return {
     postMessage: (message: unknown) => link.send(Channel.rpc, message),

@@ -143,5 +143,5 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-expose(api, rpcEndpoint(link));
+expose(api, rpcEndpoint(link, { oneCallPerTurn: true }));
 link.send(Channel.control, ["ready"]);

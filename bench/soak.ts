@@ -1,0 +1,99 @@
+/**
+ * Soak: N messages (default 1,000,000) through a process queue to NUM_CPUS process
+ * workers and back through an output queue, with at most WINDOW in flight. Prints
+ * messages/s and RSS (this process, and the workers together) once a second, then checks
+ * that nothing was lost and that RSS stayed flat from the first 10% of the run to the end.
+ *
+ * Usage: npm run soak [-- N]
+ */
+import { readFileSync } from "node:fs";
+import { NUM_CPUS, Q, run } from "ezq";
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const WINDOW = 20_000;
+const FLAT_MB = 50;
+
+function rssMB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+const q = new Q<number>();
+const out = new Q<number>();
+const workers = Array.from({ length: NUM_CPUS }, () =>
+  run(
+    async (q: Q<number>, out: Q<number>) => {
+      for await (const msg of q) out.put(msg.data);
+    },
+    q,
+    out,
+  ),
+);
+
+const seen = new Uint8Array(N);
+let sent = 0;
+let received = 0;
+const started = performance.now();
+const samples: Array<{ s: number; done: number; rate: number; mainMB: number; workersMB: number }> = [];
+let last = { t: started, done: 0 };
+const sample = () => {
+  const now = performance.now();
+  const rate = ((received - last.done) / (now - last.t)) * 1000;
+  last = { t: now, done: received };
+  const workersMB = workers.reduce((sum, worker) => sum + rssMB(worker.pid as number), 0);
+  const row = {
+    s: Math.round((now - started) / 100) / 10,
+    done: received,
+    rate: Math.round(rate),
+    mainMB: Math.round(rssMB(process.pid)),
+    workersMB: Math.round(workersMB),
+  };
+  samples.push(row);
+  console.log(JSON.stringify(row));
+};
+const timer = setInterval(sample, 1000);
+
+const producing = (async () => {
+  while (sent < N) {
+    while (sent < N && sent - received < WINDOW) q.put(sent++);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+})();
+
+let duplicates = 0;
+while (received < N) {
+  const { data } = await out.get();
+  if (seen[data]) duplicates++;
+  seen[data] = 1;
+  received++;
+}
+await producing;
+sample();
+clearInterval(timer);
+await q.stop(workers);
+
+const seconds = (performance.now() - started) / 1000;
+const lost = seen.reduce((missing, bit) => missing + (bit ? 0 : 1), 0);
+const steady = samples.filter((row) => row.done >= N * 0.1);
+const first = steady[0] ?? samples[0];
+const end = samples[samples.length - 1];
+const growth = {
+  mainMB: (end?.mainMB ?? 0) - (first?.mainMB ?? 0),
+  workersMB: (end?.workersMB ?? 0) - (first?.workersMB ?? 0),
+};
+const summary = {
+  messages: N,
+  workers: NUM_CPUS,
+  seconds: Math.round(seconds * 10) / 10,
+  messagesPerSecond: Math.round(N / seconds),
+  lost,
+  duplicates,
+  rssGrowthFrom10Percent: growth,
+  flat: growth.mainMB <= FLAT_MB && growth.workersMB <= FLAT_MB,
+};
+console.log(JSON.stringify(summary));
+if (lost > 0 || !summary.flat) process.exitCode = 1;

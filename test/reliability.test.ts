@@ -1,0 +1,270 @@
+/** Fault injection: dead readers, dead workers, killed parents, cancellation. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  closePools,
+  map,
+  Q,
+  run,
+  runThread,
+  type Worker,
+  WorkerDeathsError,
+  WorkerExitError,
+  WorkerTerminatedError,
+} from "ezq";
+import { afterAll, describe, expect, it } from "vitest";
+import { collect } from "./support/collect.js";
+import { runScript, TSX } from "./support/run-script.js";
+
+afterAll(() => closePools());
+
+/** Waits until `check` holds, polling; fails after `deadlineMs` (a bound, not a speed claim). */
+async function eventually(check: () => boolean, deadlineMs = 10_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Echoes each message to `out`, slowly enough that a kill lands mid-stream. */
+const echo = async (q: Q<number>, out: Q<number>) => {
+  for await (const msg of q) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    out.put(msg.data);
+  }
+};
+
+describe("a dead reader loses no message", () => {
+  it("two process readers, one killed with SIGKILL mid-stream: the output holds all 1,000", async () => {
+    const q = new Q<number>();
+    const out = new Q<number>();
+    const readers = [run(echo, q, out), run(echo, q, out)];
+    for (let i = 0; i < 1000; i++) q.put(i);
+    await eventually(() => out.qsize() >= 100);
+    process.kill(readers[0]?.pid as number, "SIGKILL");
+    const stopped = await q.stop(readers).catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(WorkerExitError);
+    expect((stopped as WorkerExitError).signal).toBe("SIGKILL");
+    const seen = new Set((await collect(out.items())).map((msg) => msg.data));
+    expect(seen.size).toBe(1000);
+  });
+
+  it("two thread readers, one stopped with terminate() mid-stream: the output holds all 1,000", async () => {
+    const q = new Q<number>();
+    const out = new Q<number>();
+    const readers = [runThread(echo, q, out), runThread(echo, q, out)];
+    for (let i = 0; i < 1000; i++) q.put(i);
+    await eventually(() => out.qsize() >= 100);
+    await readers[0]?.terminate();
+    await expect(q.stop(readers)).rejects.toBeInstanceOf(WorkerTerminatedError);
+    const seen = new Set((await collect(out.items())).map((msg) => msg.data));
+    expect(seen.size).toBe(1000);
+  });
+
+  it("a relaying worker that dies returns what its own workers held", async () => {
+    const q = new Q<number>();
+    const out = new Q<number>();
+    const middle = run(
+      async (q: Q<number>, out: Q<number>) => {
+        const { runThread } = await import("ezq");
+        const inner = runThread(
+          async (q: Q<number>, out: Q<number>) => {
+            for await (const msg of q) {
+              await new Promise((resolve) => setTimeout(resolve, 1));
+              out.put(msg.data);
+            }
+          },
+          q,
+          out,
+        );
+        await inner.join();
+      },
+      q,
+      out,
+    );
+    const survivor = run(echo, q, out);
+    for (let i = 0; i < 500; i++) q.put(i);
+    await eventually(() => out.qsize() >= 50);
+    process.kill(middle.pid as number, "SIGKILL");
+    await expect(q.stop([middle, survivor])).rejects.toBeInstanceOf(WorkerExitError);
+    const seen = new Set((await collect(out.items())).map((msg) => msg.data));
+    expect(seen.size).toBe(500);
+  });
+});
+
+describe("dead workers never hang anything", () => {
+  it("join() of a killed worker rejects with the signal", async () => {
+    const worker = run(() => new Promise(() => setInterval(() => {}, 1000)));
+    await eventually(() => worker.pid !== undefined);
+    process.kill(worker.pid as number, "SIGKILL");
+    const error = await worker.join().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerExitError);
+    expect((error as WorkerExitError).signal).toBe("SIGKILL");
+    expect((error as WorkerExitError).message).toMatch(/was killed by SIGKILL/);
+  });
+
+  it("stop() settles when a worker died before reading its END, and the others finish", async () => {
+    const q = new Q<number>();
+    const out = new Q<number>();
+    const sum = async (q: Q<number>, out: Q<number>) => {
+      let total = 0;
+      for await (const msg of q) total += msg.data;
+      out.put(total);
+    };
+    const workers: Worker[] = [run(sum, q, out), run(sum, q, out), runThread(sum, q, out)];
+    process.kill(workers[0]?.pid as number, "SIGKILL");
+    await expect(workers[0]?.join()).rejects.toBeInstanceOf(WorkerExitError);
+    for (let i = 1; i <= 100; i++) q.put(i);
+    await expect(q.stop(workers)).rejects.toBeInstanceOf(WorkerExitError);
+    expect(workers.every((worker) => !worker.isAlive())).toBe(true);
+    const totals = (await collect(out.items())).map((msg) => msg.data);
+    expect(totals).toHaveLength(2);
+    expect(totals.reduce((a, b) => a + b, 0)).toBe(5050);
+  });
+
+  it.each(["thread", "process"] as const)(
+    "map on %s workers replaces a worker that died and finishes",
+    async (kind) => {
+      const dir = mkdtempSync(join(tmpdir(), "ezq-death-"));
+      try {
+        const marker = join(dir, "died-once");
+        const result = await map(
+          async (x: number, marker: string) => {
+            const fs = await import("node:fs");
+            if (x === 5 && !fs.existsSync(marker)) {
+              fs.writeFileSync(marker, "");
+              process.exit(1); // the first time only: the retry on a new worker succeeds
+            }
+            return x * 10;
+          },
+          [...Array(20).keys()],
+          Array(20).fill(marker),
+          { kind, num: 2, chunkSize: 2 },
+        );
+        expect(result).toEqual([...Array(20).keys()].map((x) => x * 10));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("map rejects with WorkerDeathsError after a bounded number of deaths", async () => {
+    const error = await map(
+      (x: number) => {
+        if (x === 3) process.exit(1);
+        return x;
+      },
+      [...Array(10).keys()],
+      { kind: "process", num: 2, chunkSize: 1 },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WorkerDeathsError);
+    expect((error as WorkerDeathsError).cause).toBeInstanceOf(WorkerExitError);
+  });
+});
+
+describe("no orphans", () => {
+  it("a parent killed with SIGKILL leaves none of its child processes alive 2 seconds later", async () => {
+    const parent = spawn(process.execPath, [TSX, "test/fixtures/orphan-parent.ts"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      parent.stdout.on("data", (chunk: Buffer) => {
+        text += chunk;
+        if (text.includes("\n")) resolve(text.trim());
+      });
+      parent.once("exit", () => reject(new Error(`the parent exited early: ${text}`)));
+    });
+    const pids = [...new Set(JSON.parse(line) as number[])];
+    // tsx runs the script in a child node process: kill that process, the real parent.
+    const scriptPid = (await runScript("pgrep", ["-P", String(parent.pid)])).stdout
+      .trim()
+      .split("\n")
+      .map(Number);
+    expect(pids.length).toBeGreaterThanOrEqual(5);
+    expect(pids.every(isRunning)).toBe(true);
+    for (const pid of [...scriptPid, parent.pid as number]) process.kill(pid, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(pids.filter(isRunning)).toEqual([]);
+  });
+});
+
+describe("scripts end by themselves", () => {
+  it("a script using queues, workers of both kinds and map exits with no shutdown code", async () => {
+    const result = await runScript(TSX, ["test/fixtures/ends-by-itself.ts"], {
+      deadlineMs: 30_000,
+    });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe("9900 2,3,4 2,3,4");
+    expect(result.code).toBe(0);
+  });
+});
+
+describe("cancellation", () => {
+  it("breaking out of map stops running tasks and starts no more", async () => {
+    const started = new Q<number>();
+    const pids = new Set<number>();
+    function* naturals() {
+      for (let i = 0; ; i++) yield i;
+    }
+    for await (const value of map(
+      (x: number, started: Q<number>) => {
+        started.put(process.pid);
+        if (x === 0) return 0;
+        const until = Date.now() + 60_000;
+        while (Date.now() < until) {
+          // a long task: breaking out must stop it, not wait for it
+        }
+        return x;
+      },
+      naturals(),
+      (function* () {
+        for (;;) yield started;
+      })(),
+      { kind: "process", num: 2, chunkSize: 1 },
+    )) {
+      expect(value).toBe(0);
+      break;
+    }
+    while (started.qsize() > 0) pids.add((await started.get()).data);
+    expect(pids.size).toBeGreaterThan(0);
+    await eventually(() => [...pids].every((pid) => !isRunning(pid)));
+    const startedBefore = started.qsize();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(started.qsize()).toBe(startedBefore);
+  });
+
+  it("an infinite input is read lazily: items read ahead stay under a bound", async () => {
+    let produced = 0;
+    let consumed = 0;
+    let mostAhead = 0;
+    function* naturals() {
+      for (let i = 0; ; i++) {
+        produced++;
+        yield i;
+      }
+    }
+    for await (const _ of map((x: number) => x, naturals(), { num: 2 })) {
+      consumed++;
+      mostAhead = Math.max(mostAhead, produced - consumed);
+      if (consumed === 300_000) break;
+    }
+    // 2 workers x 2 chunks in flight x 2 (done, not yet yielded) x at most 8192 items a chunk.
+    expect(mostAhead).toBeLessThanOrEqual(2 * 2 * 2 * 8192);
+  });
+});

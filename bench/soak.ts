@@ -38,7 +38,8 @@ const seen = new Uint8Array(N);
 let sent = 0;
 let received = 0;
 const started = performance.now();
-const samples: Array<{ s: number; done: number; rate: number; mainMB: number; workersMB: number }> = [];
+const samples: Array<{ s: number; done: number; rate: number; mainMB: number; workersMB: number }> =
+  [];
 let last = { t: started, done: 0 };
 const sample = () => {
   const now = performance.now();

@@ -189,6 +189,17 @@ describe("map", () => {
     expect(() => map(double, [1], { nmu: 2 } as never)).toThrow(/unknown option "nmu"/);
   });
 
+  it("refuses tasks that cannot be shipped", () => {
+    const shorthand = {
+      f(x: number) {
+        return x;
+      },
+    }.f;
+    expect(() => map(shorthand, [1])).toThrow(/method written in shorthand/);
+    expect(() => map(Math.abs, [1])).toThrow(/bound or native function/);
+    expect(() => map(((x: number) => x).bind(null), [1])).toThrow(/bound or native function/);
+  });
+
   it("refuses inputs that cannot cross, naming the item", async () => {
     await expect(map((f: unknown) => f, [1, 2, () => 3])).rejects.toThrow(
       /input\[2\]\[0\]: it is a function/,

@@ -33,6 +33,11 @@ export class Deque<T> {
     return value;
   }
 
+  /** The first value, without removing it. */
+  peek(): T | undefined {
+    return this.#length === 0 ? undefined : this.#buffer[this.#head];
+  }
+
   /** Removes and returns everything, oldest first. */
   drain(): T[] {
     const out: T[] = [];

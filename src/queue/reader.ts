@@ -25,10 +25,14 @@ export class Reader {
   #pending: TakeRequest | null = null;
   #acks: number[] = [];
   #ackScheduled = false;
-  /** Moving averages, in milliseconds: time the consumer spends per message, and round trip. */
-  #gap = 1;
+  /**
+   * Moving averages, in milliseconds: the consumer's own time per message (from handing
+   * it a message to its next call, waiting excluded: a starved reader is not a slow one),
+   * and the round trip of a take. `undefined` until measured.
+   */
+  #gap: number | undefined;
   #rtt = 0.1;
-  #lastNext = 0;
+  #handedAt = 0;
   #sentAt = 0;
 
   constructor(backend: Backend, owner: Owner, prefetch: boolean) {
@@ -42,11 +46,15 @@ export class Reader {
     if (this.#prefetch) this.#measureGap();
     const item = this.#buffer.shift();
     if (item !== undefined) {
+      this.#handedAt = performance.now();
       this.#takeAhead();
       return Promise.resolve(item);
     }
     return new Promise((resolve) => {
-      this.#waiting.push(resolve);
+      this.#waiting.push((item) => {
+        this.#handedAt = performance.now();
+        resolve(item);
+      });
       this.#request();
     });
   }
@@ -57,7 +65,8 @@ export class Reader {
     this.#acks.push(id);
     if (!this.#ackScheduled) {
       this.#ackScheduled = true;
-      queueMicrotask(() => this.flushAcks());
+      // nextTick, not a microtask: the acks of a whole loop over buffered messages go together.
+      process.nextTick(() => this.flushAcks());
     }
   }
 
@@ -86,22 +95,19 @@ export class Reader {
 
   /** The credit: how many messages one take asks for. */
   get #credit(): number {
-    if (!this.#prefetch) return 1;
+    if (!this.#prefetch || this.#gap === undefined) return 1;
     return Math.max(1, Math.min(MAX_CREDIT, Math.round((2 * this.#rtt) / this.#gap)));
   }
 
   #measureGap(): void {
-    const now = performance.now();
-    if (this.#lastNext > 0) {
-      const gap = Math.max(now - this.#lastNext, 0.0005);
-      this.#gap += ALPHA * (gap - this.#gap);
-    }
-    this.#lastNext = now;
+    if (this.#handedAt === 0) return;
+    const gap = Math.max(performance.now() - this.#handedAt, 0.0002);
+    this.#gap = this.#gap === undefined ? gap : this.#gap + ALPHA * (gap - this.#gap);
   }
 
   /** Asks for more before the buffer runs dry, when the consumer is fast enough to need it. */
   #takeAhead(): void {
-    if (!this.#prefetch || this.#pending) return;
+    if (!this.#prefetch || this.#pending || this.#gap === undefined) return;
     if (this.#gap > 4 * this.#rtt) return; // a slow consumer: taking ahead would hoard work
     if (this.#buffer.length <= this.#credit / 2) this.#request();
   }

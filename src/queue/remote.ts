@@ -16,6 +16,7 @@ export class QueueClient {
 
   constructor(link: Link) {
     this.link = link;
+    link.setMerger(Channel.queue, mergeFrames);
     link.on(Channel.queue, (frame) => {
       const reply = frame as QueueFrame;
       const id = reply[1] as number;
@@ -43,6 +44,17 @@ export class QueueClient {
   send(frame: QueueFrame): void {
     this.link.send(Channel.queue, frame);
   }
+}
+
+/** Puts to one queue in a row become one frame; so do acks. */
+function mergeFrames(last: unknown, next: unknown): boolean {
+  const a = last as QueueFrame;
+  const b = next as QueueFrame;
+  if ((a[0] === "put" || a[0] === "ack") && a[0] === b[0] && a[1] === b[1]) {
+    (a[2] as unknown[]).push(...(b[2] as unknown[]));
+    return true;
+  }
+  return false;
 }
 
 /** The backend of a queue that lives in an ancestor. */

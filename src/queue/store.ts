@@ -69,9 +69,17 @@ export class Store implements Backend {
     return this.#items.length;
   }
 
-  /** Released messages go back in front of the queue, in the order they were put. */
+  /**
+   * Released messages go back to the front of the queue, merged by id with messages
+   * released before them, so the queue stays in the order messages were put whatever
+   * order they came back in.
+   */
   #returnToFront(items: Item[]): void {
     if (items.length === 0) return;
+    const last = Math.max(...items.map((item) => item[0]));
+    while ((this.#items.peek()?.[0] ?? Number.POSITIVE_INFINITY) < last) {
+      items.push(this.#items.shift() as Item);
+    }
     items.sort((a, b) => a[0] - b[0]);
     for (let i = items.length - 1; i >= 0; i--) this.#items.unshift(items[i] as Item);
     this.#scheduleServe();

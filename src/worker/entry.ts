@@ -28,8 +28,10 @@ context.role = inProcess ? "process" : "thread";
 context.parent = new QueueClient(link);
 
 if (inProcess) {
-  // The parent is gone (or let us go): nothing here may outlive it.
+  // The parent is gone (or let us go): nothing here may outlive it. A parent that died
+  // while this entry was still loading closed the channel before anyone listened.
   link.onClose(() => process.exit(0));
+  if (!process.connected) process.exit(0);
   process.on("uncaughtException", (error) => {
     link.send(Channel.control, ["fatal", encodeThrown(error).error]);
     link.close();

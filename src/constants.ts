@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { PACKAGE_ROOT } from "./paths.js";
 
 /** Where ezq runs work: a child process or a worker thread. */
 export type ContextName = "process" | "thread";
@@ -16,7 +17,7 @@ export const NUM_THREADS: number = Math.min(32, NUM_CPUS + 4);
 /** `true` on macOS. */
 export const IS_MACOS: boolean = process.platform === "darwin";
 
-/** The version of ezq, read from its package.json (one level above both `src` and `dist`). */
+/** The version of ezq, read from its package.json. */
 export const version: string = JSON.parse(
-  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+  readFileSync(new URL("package.json", PACKAGE_ROOT), "utf8"),
 ).version;

@@ -54,7 +54,9 @@ describe("codec", () => {
   });
 
   it("keeps errors with their class, cause and own properties", () => {
-    const error = Object.assign(new TypeError("bad", { cause: new Error("root") }), { code: "E_BAD" });
+    const error = Object.assign(new TypeError("bad", { cause: new Error("root") }), {
+      code: "E_BAD",
+    });
     const back = roundTrip({ error }) as { error: TypeError & { code: string } };
     expect(back.error).toBeInstanceOf(TypeError);
     expect(back.error.code).toBe("E_BAD");
@@ -65,7 +67,9 @@ describe("codec", () => {
   it("refuses what would be lost, naming the path", () => {
     expect(() => encode({ a: { toJSON: () => 1 } })).toThrow(/data\.a\.toJSON: it is a function/);
     expect(() => encode({ [Symbol("k")]: 1 })).toThrow(/symbol keys/);
-    expect(() => encode([1, 2, new (class Thing {})()])).toThrow(/data\[2\]: it is an instance of Thing/);
+    expect(() => encode([1, 2, new (class Thing {})()])).toThrow(
+      /data\[2\]: it is an instance of Thing/,
+    );
     expect(() => encode(Promise.resolve(1))).toThrow(/a Promise \(await it first\)/);
     expect(() => encode(() => 1, "args")).toThrow(DataCloneError);
   });

@@ -1,6 +1,6 @@
 /** Fault injection: dead readers, dead workers, killed parents, cancellation. */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -29,12 +29,23 @@ async function eventually(check: () => boolean, deadlineMs = 10_000): Promise<vo
   }
 }
 
+/** Alive and not a zombie (an exited process its new parent has not reaped yet). */
 function isRunning(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, "utf8"));
   } catch {
     return false;
+  }
+}
+
+/** A process's state and command line, for a failure message. */
+function describeProcess(pid: number): string {
+  try {
+    const state = /State:\s+(.*)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+    return `${pid} (${state}): ${cmdline}`;
+  } catch {
+    return `${pid} (gone while looking)`;
   }
 }
 
@@ -200,7 +211,7 @@ describe("no orphans", () => {
     expect(pids.every(isRunning)).toBe(true);
     for (const pid of [...scriptPid, parent.pid as number]) process.kill(pid, "SIGKILL");
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(pids.filter(isRunning)).toEqual([]);
+    expect(pids.filter(isRunning).map(describeProcess)).toEqual([]);
   });
 });
 

@@ -188,6 +188,18 @@ describe("Worker", () => {
     expect(await Worker.thread((x: number) => x + 1, 1).join()).toBe(2);
   });
 
+  it("a thread worker sees the caller's process.env as it is when the task starts", async () => {
+    await runThread(() => 1).join(); // from here on, a thread is started ahead of need
+    process.env.EZQ_TEST_VALUE = "changed after the thread started";
+    try {
+      const seen = await runThread(() => process.env.EZQ_TEST_VALUE).join();
+      expect(seen).toBe("changed after the thread started");
+    } finally {
+      delete process.env.EZQ_TEST_VALUE;
+    }
+    expect(await runThread(() => process.env.EZQ_TEST_VALUE ?? "gone").join()).toBe("gone");
+  });
+
   it("cannot be constructed directly", () => {
     expect(() => new (Worker as never as new () => unknown)()).toThrow(/Start workers with run/);
   });

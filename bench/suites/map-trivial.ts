@@ -59,7 +59,10 @@ export function threads(): Contender[] {
     }),
     poolContender("workerpool", () => {
       const pool = workerpool.pool(cjs, { workerType: "thread" });
-      return { run: (x) => pool.exec("task", [x]), close: () => pool.terminate() as PromiseLike<unknown> };
+      return {
+        run: (x) => pool.exec("task", [x]),
+        close: () => pool.terminate() as PromiseLike<unknown>,
+      };
     }),
   ];
 }
@@ -74,7 +77,10 @@ export function processes(): Contender[] {
     }),
     poolContender("workerpool (process)", () => {
       const pool = workerpool.pool(cjs, { workerType: "process" });
-      return { run: (x) => pool.exec("task", [x]), close: () => pool.terminate() as PromiseLike<unknown> };
+      return {
+        run: (x) => pool.exec("task", [x]),
+        close: () => pool.terminate() as PromiseLike<unknown>,
+      };
     }),
   ];
 }

@@ -31,9 +31,14 @@ async function rawFloor(kind: "thread" | "process"): Promise<number> {
         const result = new Promise<number>((resolve) => worker.once("message", resolve));
         return { post: (m: unknown) => worker.postMessage(m), result };
       }
-      const child = fork(fileURLToPath(peer("echo-process.mjs")), [], { serialization: "json", execArgv: [] });
+      const child = fork(fileURLToPath(peer("echo-process.mjs")), [], {
+        serialization: "json",
+        execArgv: [],
+      });
       await new Promise((resolve) => child.once("message", resolve));
-      const result = new Promise<number>((resolve) => child.once("message", (m) => resolve(m as number)));
+      const result = new Promise<number>((resolve) =>
+        child.once("message", (m) => resolve(m as number)),
+      );
       return { post: (m: unknown) => child.send(m as object), result };
     }),
   );

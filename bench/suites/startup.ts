@@ -39,7 +39,10 @@ export function contenders(): Contender[] {
       name: "bare fork, to its first message",
       run: () =>
         timed(async () => {
-          const child = fork(fileURLToPath(peer("echo-process.mjs")), [], { serialization: "json", execArgv: [] });
+          const child = fork(fileURLToPath(peer("echo-process.mjs")), [], {
+            serialization: "json",
+            execArgv: [],
+          });
           await new Promise((resolve) => child.once("message", resolve));
           child.kill();
         }),

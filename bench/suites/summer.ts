@@ -46,7 +46,13 @@ export function contenders(): Contender[] {
     {
       name: "map of 100,000 items, threads (ms)",
       setup: async () => void (await map((x: number) => x * 2, [1, 2, 3])),
-      run: () => timed(() => map((x: number) => x * 2, Array.from({ length: N }, (_, i) => i))),
+      run: () =>
+        timed(() =>
+          map(
+            (x: number) => x * 2,
+            Array.from({ length: N }, (_, i) => i),
+          ),
+        ),
       teardown: () => closePools(),
     },
   ];

@@ -78,7 +78,10 @@ function isJsonExact(value: unknown, depth: number): boolean {
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) return false;
       for (const key in value) {
-        if (key === "__proto__" || !isJsonExact((value as Record<string, unknown>)[key], depth + 1)) {
+        if (
+          key === "__proto__" ||
+          !isJsonExact((value as Record<string, unknown>)[key], depth + 1)
+        ) {
           return false;
         }
       }

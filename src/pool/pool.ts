@@ -5,10 +5,11 @@
  * A worker that dies is dropped and replaced on demand; its calls fail with a
  * `WorkerExitError` so that their owner can retry them.
  */
-import stableStringify from "fast-json-stable-stringify";
+import { createRequire } from "node:module";
 import type { ContextName } from "../constants.js";
 import { WorkerExitError } from "../errors.js";
 import type { ChunkOutcome } from "../worker/outcome.js";
+import { closeSpare } from "../worker/spare.js";
 import { type Child, spawnChild } from "../worker/spawn.js";
 import type { TaskSpec } from "../worker/task.js";
 
@@ -162,9 +163,13 @@ export class Pool {
 }
 
 const pools = new Map<string, Pool>();
+const require = createRequire(import.meta.url);
+/** Loaded on first use: workers never need it, and a CommonJS load costs a new thread ~5 ms. */
+let stableStringify: ((value: unknown) => string) | undefined;
 
 /** The warm pool for these options, created on first use. */
 export function poolFor(kind: ContextName, size: number): Pool {
+  stableStringify ??= require("fast-json-stable-stringify") as (value: unknown) => string;
   const key = stableStringify({ kind, size });
   let pool = pools.get(key);
   if (!pool) {
@@ -175,11 +180,11 @@ export function poolFor(kind: ContextName, size: number): Pool {
 }
 
 /**
- * Stops the workers of every warm pool now. Not needed for a script to exit (idle pools
- * hold nothing); useful in test teardown or to free memory.
+ * Stops the workers of every warm pool, and the spare thread, now. Never needed for a
+ * script to exit (idle workers hold nothing); useful in test teardown or to free memory.
  */
 export async function closePools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((pool) => pool.close()));
+  await Promise.all([...all.map((pool) => pool.close()), closeSpare()]);
 }

@@ -20,15 +20,16 @@ export class Link {
   #outbox: Frame[] = [];
   #scheduled = false;
   #closed = false;
-  /** Until the other side has said it is ready, frames wait (a new child may not listen yet). */
-  #ready: boolean;
   readonly #handlers = new Map<number, (payload: unknown) => void>();
   readonly #mergers = new Map<number, (last: unknown, next: unknown) => boolean>();
   readonly #closeListeners: Array<() => void> = [];
 
-  constructor(port: Port, { ready }: { ready: boolean }) {
+  /**
+   * Frames may be sent at once: a new thread or child process receives what was posted
+   * before it listened (Node holds it until a listener is attached).
+   */
+  constructor(port: Port) {
     this.#port = port;
-    this.#ready = ready;
     port.onBatch((batch) => this.#receive(batch));
     port.onClose(() => this.#onClose());
   }
@@ -59,7 +60,7 @@ export class Link {
   /** Sends what is queued now. */
   flush(): void {
     this.#scheduled = false;
-    if (!this.#ready || this.#closed || this.#outbox.length === 0) return;
+    if (this.#closed || this.#outbox.length === 0) return;
     const batch = this.#outbox;
     this.#outbox = [];
     this.#port.post(batch);
@@ -91,14 +92,7 @@ export class Link {
   }
 
   #receive(batch: Frame[]): void {
-    if (!this.#ready) {
-      this.#ready = true;
-      this.flush();
-    }
-    for (const [channel, payload] of batch) {
-      if (channel === Channel.control && (payload as unknown[])[0] === "ready") continue;
-      this.#handlers.get(channel)?.(payload);
-    }
+    for (const [channel, payload] of batch) this.#handlers.get(channel)?.(payload);
   }
 
   #onClose(): void {

@@ -9,7 +9,7 @@ export const Channel = {
   rpc: 0,
   /** The queue protocol: requests flow child to parent, replies parent to child. */
   queue: 1,
-  /** Life signals: `ready` from a new child, `fatal` for an error outside any task. */
+  /** Life signals: `fatal`, an error a child process raised outside any task. */
   control: 2,
 } as const;
 
@@ -32,4 +32,4 @@ export type QueueFrame =
   | ["took", req: number, items: Item[], remaining: number];
 
 /** Control frames. */
-export type ControlFrame = ["ready"] | ["fatal", error: string];
+export type ControlFrame = ["fatal", error: string];

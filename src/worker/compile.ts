@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { TaskScopeError, TaskSourceError } from "../errors.js";
+import { OWN_INDEX } from "../paths.js";
 import type { Task, TaskSpec } from "./task.js";
 
 /** `import(` as a call, not `x.import(` or `importFoo(`. */
@@ -60,9 +61,6 @@ async function importExport(moduleUrl: string, name: string): Promise<Task> {
   }
   return task as Task;
 }
-
-/** ezq's own entry module, as source and as build: a task importing it gets this instance. */
-const OWN_INDEX = ["ts", "js"].map((ext) => new URL(`../index.${ext}`, import.meta.url).href);
 
 /** `import(specifier)` as the task's own file would resolve it. */
 async function importFrom(specifier: string, caller: string | undefined): Promise<unknown> {

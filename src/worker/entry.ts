@@ -21,9 +21,7 @@ import type { WorkerApi } from "./spawn.js";
 import type { Task, TaskSpec } from "./task.js";
 
 const inProcess = isMainThread;
-const link = new Link(inProcess ? parentProcessPort() : parentThreadPort(parentPort as never), {
-  ready: true,
-});
+const link = new Link(inProcess ? parentProcessPort() : parentThreadPort(parentPort as never));
 context.role = inProcess ? "process" : "thread";
 context.parent = new QueueClient(link);
 
@@ -40,8 +38,13 @@ if (inProcess) {
 }
 
 const api: WorkerApi = {
-  async run(spec: TaskSpec, args: string): Promise<Outcome> {
+  async run(
+    spec: TaskSpec,
+    args: string,
+    env: Record<string, string | undefined>,
+  ): Promise<Outcome> {
     try {
+      adoptEnv(env);
       const task = await loadTask(spec);
       const value = await task(...(decode(args) as unknown[]));
       finishRemoteQueues();
@@ -137,6 +140,14 @@ function failed(thrown: unknown, spec: TaskSpec, index: number, values: unknown[
   return { ok: false, values: done, index, ...encodeThrown(explainScopeError(thrown, spec)) };
 }
 
+/** Makes this worker's `process.env` the caller's, as a worker started now would have it. */
+function adoptEnv(env: Record<string, string | undefined>): void {
+  for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && process.env[key] !== value) process.env[key] = value;
+  }
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&
@@ -146,4 +157,3 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 expose(api, rpcEndpoint(link, { oneCallPerTurn: true }));
-link.send(Channel.control, ["ready"]);

@@ -5,13 +5,14 @@
  * tsx), the entry is a `.ts` file: threads load it through a tiny bootstrap that
  * registers tsx first, and processes get `--import tsx`.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Worker as ThreadWorker } from "node:worker_threads";
 import { type Remote, wrap } from "comlink";
 import { decode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
+import { FROM_SOURCE, WORKER_ENTRY } from "../paths.js";
 import { knownQueue } from "../queue/core.js";
 import { serveQueues } from "../queue/server.js";
 import { Link } from "../transport/link.js";
@@ -23,8 +24,11 @@ import type { TaskSpec } from "./task.js";
 
 /** What a worker entry offers its parent, over comlink. */
 export interface WorkerApi {
-  /** Runs one task to its end (a `run`/`runThread` worker), then the worker exits. */
-  run(spec: TaskSpec, args: string): Promise<Outcome>;
+  /**
+   * Runs one task to its end (a `run`/`runThread` worker), then the worker exits. `env`
+   * is the caller's `process.env` now: a thread started ahead of time takes it on.
+   */
+  run(spec: TaskSpec, args: string, env: Record<string, string | undefined>): Promise<Outcome>;
   /** Applies a task to a chunk of argument tuples (a `map` pool worker). */
   chunk(spec: TaskSpec, items: string): ChunkOutcome | Promise<ChunkOutcome>;
 }
@@ -52,8 +56,7 @@ export interface Child {
   kill(): Promise<void>;
 }
 
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const ENTRY = new URL(`./entry.${FROM_SOURCE ? "ts" : "js"}`, import.meta.url);
+const ENTRY = WORKER_ENTRY;
 const require = createRequire(import.meta.url);
 
 /** Starts a worker thread or child process running the worker entry. */
@@ -83,6 +86,8 @@ function spawnThread(): Child {
 }
 
 function spawnProcess(): Child {
+  // Loaded on first use: a worker that never forks should not pay for child_process.
+  const { fork } = require("node:child_process") as typeof import("node:child_process");
   const child: ChildProcess = fork(fileURLToPath(ENTRY), [], {
     execArgv: childExecArgv(),
     serialization: "json",
@@ -122,7 +127,7 @@ function connect(
   exited: Promise<ExitInfo>,
   parts: Pick<Child, "pid" | "threadId" | "kill">,
 ): Child {
-  const link = new Link(port, { ready: false });
+  const link = new Link(port);
   serveQueues(link, { label, tracked: true }, (qid) => knownQueue(qid)?.backend);
   let alive = true;
   void exited.then(() => {

@@ -6,6 +6,7 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ArgumentTypeError, preview, TaskSourceError } from "../errors.js";
+import { CODE_ROOT } from "../paths.js";
 import { expectString } from "../validate.js";
 
 /** A worker function: plain, sync or async, taking data and queues. */
@@ -19,8 +20,6 @@ export type TaskSpec =
 
 const TASK_REF = Symbol("ezq.taskRef");
 const specs = new WeakMap<object, TaskSpec>();
-/** The folder of ezq's own files (src or dist), skipped when looking for the caller. */
-const OWN_ROOT = new URL("../", import.meta.url).href;
 
 /**
  * A task given by reference: the export `exportName` of the module at `moduleUrl`. Use it
@@ -92,7 +91,7 @@ function callerUrl(): string | undefined {
     const match = /((?:file:\/\/)?\/[^\s():]+):\d+:\d+\)?\s*$/.exec(line);
     if (!match?.[1]) continue;
     const url = toUrl(match[1]);
-    if (!url.startsWith(OWN_ROOT)) return url;
+    if (!url.startsWith(CODE_ROOT)) return url;
   }
   return undefined;
 }

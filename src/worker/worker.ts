@@ -2,6 +2,7 @@ import { decode, encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
 import { decodeThrown, type Outcome } from "./outcome.js";
+import { takeThread } from "./spare.js";
 import { type Child, type ExitInfo, spawnChild } from "./spawn.js";
 import { describeTask, type Task } from "./task.js";
 
@@ -51,10 +52,10 @@ export class Worker<R = unknown> {
     const spec = describeTask(task, what);
     const encodedArgs = encode(args, "args", kind);
     this.kind = kind;
-    this.#child = spawnChild(kind);
+    this.#child = kind === "thread" ? takeThread() : spawnChild(kind);
     this.pid = this.#child.pid;
     this.threadId = this.#child.threadId;
-    this.#result = this.#settle(this.#child.api.run(spec, encodedArgs));
+    this.#result = this.#settle(this.#child.api.run(spec, encodedArgs, { ...process.env }));
     // join() is how results and errors are observed; until someone asks, a failure
     // must not crash the process as an unhandled rejection.
     this.#result.catch(() => {});

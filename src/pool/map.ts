@@ -189,7 +189,7 @@ async function* runChunks<R>(
   try {
     for (;;) {
       while (!input.done && window.length < maxWindow) {
-        const tuples = await input.read(sizer.next());
+        const tuples = await input.read(sizer.next(nextStart));
         if (tuples.length === 0) break;
         const chunk: Chunk = {
           start: nextStart,

@@ -21,6 +21,7 @@ describe("codec", () => {
     ["undefined", undefined],
     ["undefined inside an object", { a: undefined }],
     ["undefined inside an array", [1, undefined]],
+    // biome-ignore lint/suspicious/noSparseArray: a hole is the case under test
     ["an array with a hole", [1, , 3]],
     ["NaN and infinities", [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]],
     ["-0", -0],

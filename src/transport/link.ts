@@ -9,7 +9,7 @@
  */
 
 import type { Port } from "./port.js";
-import { Channel, type Frame } from "./protocol.js";
+import type { Frame } from "./protocol.js";
 
 /** Frames beyond this many are flushed at once rather than at the end of the tick. */
 const MAX_BATCH = 4096;

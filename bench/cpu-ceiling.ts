@@ -6,13 +6,7 @@
  * Usage: npx tsx bench/cpu-ceiling.ts
  */
 import { Worker } from "node:worker_threads";
-import { calibrate } from "./suites/map-cpu.js";
-
-function spinTask(input: { spin: number }): number {
-  let sum = 0;
-  for (let i = 0; i < input.spin; i++) sum += Math.sqrt(i);
-  return sum;
-}
+import { calibrate, spinTask } from "./calibrate.js";
 
 const spin = calibrate();
 const inputs = Array.from({ length: 2000 }, () => ({ spin }));

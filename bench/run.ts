@@ -4,6 +4,7 @@
  */
 import { availableParallelism, cpus } from "node:os";
 import { NUM_CPUS, version } from "ezq";
+import { calibrate } from "./calibrate.js";
 import { compare, type Row, round } from "./harness.js";
 import { median } from "./median.js";
 import { fairness } from "./suites/fairness.js";
@@ -51,7 +52,7 @@ table(
   timesFaster(mapProcesses[0] as Row),
 );
 
-const spin = cpu.calibrate();
+const spin = calibrate();
 table(
   `3. map of 2,000 CPU tasks of ~1 ms (${spin.toLocaleString("en-US")} square roots each), speedup over serial`,
   "speedup",

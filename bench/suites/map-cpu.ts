@@ -8,29 +8,11 @@ import { Worker as ThreadWorker } from "node:worker_threads";
 import { closePools, map, NUM_CPUS } from "ezq";
 import { Piscina } from "piscina";
 import { Tinypool } from "tinypool";
+import { spinTask } from "../calibrate.js";
 import type { Contender } from "../harness.js";
 import { timed } from "../harness.js";
 
 const N = 2000;
-
-/** The task: about 1 ms of arithmetic. */
-function spinTask(input: { spin: number }): number {
-  let sum = 0;
-  for (let i = 0; i < input.spin; i++) sum += Math.sqrt(i);
-  return sum;
-}
-
-/** Iterations that take about 1 ms here (measured once, after warming up). */
-export function calibrate(): number {
-  let spin = 100_000;
-  for (let round = 0; round < 5; round++) {
-    const start = performance.now();
-    for (let i = 0; i < 20; i++) spinTask({ spin });
-    const perTask = (performance.now() - start) / 20;
-    spin = Math.round(spin / perTask);
-  }
-  return spin;
-}
 
 /**
  * Each contender's figure is its speedup over a serial run made just before it, in the

@@ -32,5 +32,6 @@ export { END_MSG, Msg, type MsgOptions } from "./msg.js";
 export { type IterablesFor, type MapOptions, MapResult, map } from "./pool/map.js";
 export { closePools } from "./pool/pool.js";
 export { type ItemsOptions, Q } from "./queue/q.js";
+export type { WorkerOptions } from "./worker/options.js";
 export { fromModule, type Task } from "./worker/task.js";
-export { run, runThread, Worker } from "./worker/worker.js";
+export { run, runThread, Worker, type WorkerStarter } from "./worker/worker.js";

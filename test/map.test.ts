@@ -200,6 +200,24 @@ describe("map", () => {
     expect(() => map(((x: number) => x).bind(null), [1])).toThrow(/bound or native function/);
   });
 
+  it("starts its workers with the worker options, one warm pool per set of options", async () => {
+    const first = await map(
+      (_: number) => [process.pid, process.env.EZQ_A, process.env.EZQ_B],
+      [1],
+      { kind: "process", num: 1, worker: { env: { EZQ_A: "a", EZQ_B: "b" } } },
+    );
+    // The same options in another order reach the same warm worker.
+    const again = await map((_: number) => process.pid, [1], {
+      worker: { env: { EZQ_B: "b", EZQ_A: "a" } },
+      num: 1,
+      kind: "process",
+    });
+    expect(first).toEqual([[again[0], "a", "b"]]);
+    expect(() =>
+      map((x: number) => x, [1], { worker: { resourceLimits: {} }, kind: "process" }),
+    ).toThrow(/resourceLimits applies to thread workers only/);
+  });
+
   it("refuses inputs that cannot cross, naming the item", async () => {
     await expect(map((f: unknown) => f, [1, 2, () => 3])).rejects.toThrow(
       /input\[2\]\[0\]: it is a function/,

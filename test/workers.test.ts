@@ -219,3 +219,56 @@ describe("Worker", () => {
     expect(fromProcess).toBe(42);
   });
 });
+
+describe("worker options", () => {
+  it("run.with and runThread.with pass env and a name, keeping the task's arguments clean", async () => {
+    const env = { EZQ_OPTION: "set" };
+    const fromThread = await runThread
+      .with({ env, name: "reader" })((x: number) => [x, process.env.EZQ_OPTION], 1)
+      .join();
+    expect(fromThread).toEqual([1, "set"]);
+    const fromProcess = await run
+      .with({ env })((x: number) => [x, process.env.EZQ_OPTION, process.env.PATH], 2)
+      .join();
+    expect(fromProcess).toEqual([2, "set", undefined]);
+  });
+
+  it("passes execArgv to processes and resourceLimits to threads", async () => {
+    const flags = await run
+      .with({ execArgv: ["--max-old-space-size=300"] })(async () => {
+        const { getHeapStatistics } = await import("node:v8");
+        return Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+      })
+      .join();
+    expect(flags).toBeGreaterThanOrEqual(300);
+    expect(flags).toBeLessThan(400);
+    const limited = runThread.with({ resourceLimits: { maxOldGenerationSizeMb: 16 } })(() => {
+      const hoard: number[][] = [];
+      for (;;) hoard.push(new Array(100_000).fill(1));
+    });
+    await expect(limited.join()).rejects.toThrow(WorkerExitError);
+  });
+
+  it("names the worker in its errors", async () => {
+    const error = await run
+      .with({ name: "resizer" })(() => process.exit(4))
+      .join()
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /process worker "resizer" \(pid \d+\) exited with code 4/,
+    );
+  });
+
+  it("refuses bad options with a clear error", () => {
+    expect(() => runThread.with({ env: { A: 1 as never } })).toThrow(
+      /env.A must be a string, received 1/,
+    );
+    expect(() => run.with({ resourceLimits: {} })).toThrow(
+      /resourceLimits applies to thread workers only/,
+    );
+    expect(() => run.with({ execArgv: "--inspect" as never })).toThrow(
+      /execArgv must be an array of strings/,
+    );
+    expect(() => runThread.with({ nmae: "x" } as never)).toThrow(/unknown option "nmae"/);
+  });
+});

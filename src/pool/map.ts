@@ -14,6 +14,7 @@ import {
   expectPositiveInteger,
   isPlainObject,
 } from "../validate.js";
+import { checkWorkerOptions, type WorkerOptions } from "../worker/options.js";
 import { type ChunkOutcome, decodeThrown } from "../worker/outcome.js";
 import { describeTask, type Task, type TaskSpec } from "../worker/task.js";
 import { ChunkSizer } from "./chunking.js";
@@ -32,6 +33,8 @@ export interface MapOptions {
   ordered?: boolean;
   /** Aborting stops the work: no new items start, and the iteration rejects with the reason. */
   signal?: AbortSignal;
+  /** How to start the pool's workers (env, execArgv, resourceLimits, name); one pool per set. */
+  worker?: WorkerOptions;
 }
 
 /** The iterables `map` zips for a task with parameters `A`. */
@@ -39,7 +42,7 @@ export type IterablesFor<A extends unknown[]> = {
   [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]>;
 };
 
-const OPTION_KEYS = ["num", "kind", "chunkSize", "ordered", "signal"];
+const OPTION_KEYS = ["num", "kind", "chunkSize", "ordered", "signal", "worker"];
 
 /**
  * The result of `map`: iterate it with `for await` to stream results as they complete
@@ -125,6 +128,7 @@ interface Settings {
   chunkSize: number | undefined;
   ordered: boolean;
   signal: AbortSignal | undefined;
+  worker: Readonly<WorkerOptions>;
 }
 
 function checkOptions(options: MapOptions): Settings {
@@ -140,7 +144,8 @@ function checkOptions(options: MapOptions): Settings {
       `map option signal must be an AbortSignal, received ${preview(signal)}`,
     );
   }
-  return { kind, num, chunkSize, ordered, signal };
+  const worker = checkWorkerOptions("map option worker", kind, options.worker);
+  return { kind, num, chunkSize, ordered, signal, worker };
 }
 
 interface Chunk {
@@ -160,10 +165,10 @@ async function* runChunks<R>(
   spec: TaskSpec,
   input: ZipReader,
   length: number | undefined,
-  { kind, num, chunkSize, ordered, signal }: Settings,
+  { kind, num, chunkSize, ordered, signal, worker }: Settings,
 ): AsyncGenerator<R[]> {
   signal?.throwIfAborted();
-  const pool = poolFor(kind, num);
+  const pool = poolFor(kind, num, worker);
   const sizer = new ChunkSizer(chunkSize, length, num);
   /** Chunks dispatched and not yet yielded: bounded, so memory does not grow with the input. */
   const window: Chunk[] = [];

@@ -8,6 +8,7 @@
 import { createRequire } from "node:module";
 import type { ContextName } from "../constants.js";
 import { WorkerExitError } from "../errors.js";
+import type { WorkerOptions } from "../worker/options.js";
 import type { ChunkOutcome } from "../worker/outcome.js";
 import { closeSpare } from "../worker/spare.js";
 import { type Child, spawnChild } from "../worker/spawn.js";
@@ -47,13 +48,15 @@ interface Member {
 export class Pool {
   readonly kind: ContextName;
   readonly size: number;
+  readonly options: Readonly<WorkerOptions>;
   readonly #members: Member[] = [];
   #queue: Call[] = [];
   #closed = false;
 
-  constructor(kind: ContextName, size: number) {
+  constructor(kind: ContextName, size: number, options: Readonly<WorkerOptions> = {}) {
     this.kind = kind;
     this.size = size;
+    this.options = options;
   }
 
   /** Runs one chunk on the least busy worker, starting workers up to `size` as needed. */
@@ -113,7 +116,7 @@ export class Pool {
   }
 
   #start(): Member {
-    const child = spawnChild(this.kind);
+    const child = spawnChild(this.kind, this.options);
     const member: Member = { child, calls: new Set(), retiring: false };
     this.#members.push(member);
     child.link.unref();
@@ -167,13 +170,20 @@ const require = createRequire(import.meta.url);
 /** Loaded on first use: workers never need it, and a CommonJS load costs a new thread ~5 ms. */
 let stableStringify: ((value: unknown) => string) | undefined;
 
-/** The warm pool for these options, created on first use. */
-export function poolFor(kind: ContextName, size: number): Pool {
+/**
+ * The warm pool for these options, created on first use. The key is a stable JSON of
+ * the options, so the same options in another order find the same pool.
+ */
+export function poolFor(
+  kind: ContextName,
+  size: number,
+  options: Readonly<WorkerOptions> = {},
+): Pool {
   stableStringify ??= require("fast-json-stable-stringify") as (value: unknown) => string;
-  const key = stableStringify({ kind, size });
+  const key = stableStringify({ kind, size, options });
   let pool = pools.get(key);
   if (!pool) {
-    pool = new Pool(kind, size);
+    pool = new Pool(kind, size, options);
     pools.set(key, pool);
   }
   return pool;

@@ -19,6 +19,7 @@ import { Link } from "../transport/link.js";
 import { processPort, threadPort } from "../transport/port.js";
 import { Channel, type ControlFrame } from "../transport/protocol.js";
 import { rpcEndpoint } from "../transport/rpc.js";
+import type { WorkerOptions } from "./options.js";
 import type { ChunkOutcome, Outcome } from "./outcome.js";
 import type { TaskSpec } from "./task.js";
 
@@ -60,14 +61,20 @@ const ENTRY = WORKER_ENTRY;
 const require = createRequire(import.meta.url);
 
 /** Starts a worker thread or child process running the worker entry. */
-export function spawnChild(kind: ContextName): Child {
-  return kind === "thread" ? spawnThread() : spawnProcess();
+export function spawnChild(kind: ContextName, options: Readonly<WorkerOptions> = {}): Child {
+  return kind === "thread" ? spawnThread(options) : spawnProcess(options);
 }
 
-function spawnThread(): Child {
+function spawnThread({ env, execArgv, resourceLimits, name }: Readonly<WorkerOptions>): Child {
+  const settings = {
+    ...(env && { env }),
+    ...(execArgv && { execArgv: [...process.execArgv, ...execArgv] }),
+    ...(resourceLimits && { resourceLimits }),
+    ...(name && { name }),
+  };
   const worker = FROM_SOURCE
-    ? new ThreadWorker(tsxBootstrap(), { eval: true })
-    : new ThreadWorker(ENTRY);
+    ? new ThreadWorker(tsxBootstrap(), { ...settings, eval: true })
+    : new ThreadWorker(ENTRY, settings);
   let error: unknown;
   worker.on("error", (e) => {
     error ??= e;
@@ -75,7 +82,7 @@ function spawnThread(): Child {
   const exited = new Promise<ExitInfo>((resolve) => {
     worker.once("exit", (code) => afterMessages(() => resolve({ code, signal: null, error })));
   });
-  return connect("thread", `thread worker ${worker.threadId}`, threadPort(worker), exited, {
+  return connect("thread", label("thread", name, worker.threadId), threadPort(worker), exited, {
     pid: undefined,
     threadId: worker.threadId,
     kill: async () => {
@@ -85,11 +92,12 @@ function spawnThread(): Child {
   });
 }
 
-function spawnProcess(): Child {
+function spawnProcess({ env, execArgv = [], name }: Readonly<WorkerOptions>): Child {
   // Loaded on first use: a worker that never forks should not pay for child_process.
   const { fork } = require("node:child_process") as typeof import("node:child_process");
   const child: ChildProcess = fork(fileURLToPath(ENTRY), [], {
-    execArgv: childExecArgv(),
+    execArgv: [...childExecArgv(), ...execArgv],
+    ...(env && { env }),
     serialization: "json",
     stdio: "inherit",
   });
@@ -105,7 +113,7 @@ function spawnProcess(): Child {
       else done();
     });
   });
-  const result = connect("process", `process worker ${child.pid}`, processPort(child), exited, {
+  const result = connect("process", label("process", name, child.pid), processPort(child), exited, {
     pid: child.pid,
     threadId: undefined,
     kill: async () => {
@@ -142,6 +150,12 @@ function connect(
     isAlive: () => alive,
     ...parts,
   };
+}
+
+/** How errors name a worker: `thread worker 3`, `process worker "resizer" (pid 123)`. */
+function label(kind: ContextName, name: string | undefined, id: number | undefined): string {
+  const idText = kind === "thread" ? `${id}` : `pid ${id}`;
+  return name ? `${kind} worker ${JSON.stringify(name)} (${idText})` : `${kind} worker ${id}`;
 }
 
 /**

@@ -1,10 +1,32 @@
 import { decode, encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
+import { checkWorkerOptions, isDefault, type WorkerOptions } from "./options.js";
 import { decodeThrown, type Outcome } from "./outcome.js";
 import { takeThread } from "./spare.js";
 import { type Child, type ExitInfo, spawnChild } from "./spawn.js";
 import { describeTask, type Task } from "./task.js";
+
+/**
+ * Starts a task in a new worker: `start(task, ...args)`. `start.with(options)` is the same
+ * starter with worker options (environment, Node flags, resource limits, a name), so the
+ * task's arguments stay exactly the task's.
+ */
+export interface WorkerStarter {
+  <A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>>;
+  /**
+   * The starter with these worker options (merged over any it already has).
+   *
+   * @example
+   * ```ts
+   * const worker = runThread.with({ name: "parser", resourceLimits: { maxOldGenerationSizeMb: 256 } })(
+   *   (text: string) => text.length,
+   *   "hello",
+   * );
+   * ```
+   */
+  with(options: WorkerOptions): WorkerStarter;
+}
 
 /** How long a worker may linger after its task ended before it is stopped (ms). */
 const EXIT_GRACE_MS = 500;
@@ -17,6 +39,16 @@ const CREATE = Symbol("ezq.createWorker");
  * @typeParam R - what the task returns (after awaiting it).
  */
 export class Worker<R = unknown> {
+  /**
+   * Starts `task(...args)` in a new child process. The arguments are encoded here, so
+   * one that cannot cross throws now and nothing is started. `Worker.process.with(options)`
+   * takes worker options.
+   */
+  static readonly process: WorkerStarter = starter("process", {});
+
+  /** Starts `task(...args)` in a new worker thread; `Worker.thread.with(options)` takes options. */
+  static readonly thread: WorkerStarter = starter("thread", {});
+
   /** `"process"` or `"thread"`. */
   readonly kind: ContextName;
   /** The OS process id of a process worker; `undefined` for a thread worker. */
@@ -28,34 +60,29 @@ export class Worker<R = unknown> {
   #finished = false;
   #terminated = false;
 
-  /**
-   * Starts `task(...args)` in a new child process. The arguments are encoded here, so
-   * one that cannot cross throws now and nothing is started.
-   */
-  static process<A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>> {
-    return new Worker(CREATE, "process", task, args);
-  }
-
-  /** Starts `task(...args)` in a new worker thread. */
-  static thread<A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>> {
-    return new Worker(CREATE, "thread", task, args);
-  }
-
   /** @internal Use `run`, `runThread`, `Worker.process` or `Worker.thread`. */
-  constructor(token: symbol, kind: ContextName, task: unknown, args: unknown[]) {
+  constructor(
+    token: symbol,
+    kind: ContextName,
+    task: unknown,
+    args: unknown[],
+    options: Readonly<WorkerOptions> = {},
+  ) {
     if (token !== CREATE) {
       throw new TypeError(
         "Start workers with run(), runThread(), Worker.process() or Worker.thread()",
       );
     }
-    const what = kind === "process" ? "run(task)" : "runThread(task)";
-    const spec = describeTask(task, what);
+    const spec = describeTask(task, kind === "process" ? "run(task)" : "runThread(task)");
     const encodedArgs = encode(args, "args", kind);
     this.kind = kind;
-    this.#child = kind === "thread" ? takeThread() : spawnChild(kind);
+    // A thread with default options may be one started ahead of need (see spare.ts).
+    this.#child =
+      kind === "thread" && isDefault(options) ? takeThread() : spawnChild(kind, options);
     this.pid = this.#child.pid;
     this.threadId = this.#child.threadId;
-    this.#result = this.#settle(this.#child.api.run(spec, encodedArgs, { ...process.env }));
+    const env = options.env ?? { ...process.env };
+    this.#result = this.#settle(this.#child.api.run(spec, encodedArgs, env));
     // join() is how results and errors are observed; until someone asks, a failure
     // must not crash the process as an unhandled rejection.
     this.#result.catch(() => {});
@@ -101,6 +128,19 @@ export class Worker<R = unknown> {
   }
 }
 
+function starter(kind: ContextName, options: Readonly<WorkerOptions>): WorkerStarter {
+  const start = <A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>> =>
+    new Worker(CREATE, kind, task, args, options) as Worker<Awaited<T>>;
+  const what = kind === "process" ? "run.with(options)" : "runThread.with(options)";
+  return Object.assign(start, {
+    with: (more: WorkerOptions) =>
+      starter(
+        kind,
+        checkWorkerOptions(what, kind, { ...options, ...checkWorkerOptions(what, kind, more) }),
+      ),
+  });
+}
+
 /** Waits briefly for a finished worker to exit by itself, then stops it. */
 async function lingerThenStop(child: Child): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -113,7 +153,8 @@ async function lingerThenStop(child: Child): Promise<void> {
 }
 
 /**
- * Runs `task(...args)` in a new child process and returns its `Worker`.
+ * Runs `task(...args)` in a new child process and returns its `Worker`;
+ * `run.with(options)(task, ...args)` takes worker options.
  *
  * @example
  * ```ts
@@ -121,14 +162,10 @@ async function lingerThenStop(child: Child): Promise<void> {
  * console.log(await worker.join()); // 3
  * ```
  */
-export function run<A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>> {
-  return Worker.process(task, ...args);
-}
+export const run: WorkerStarter = Worker.process;
 
-/** Runs `task(...args)` in a new worker thread and returns its `Worker`. */
-export function runThread<A extends unknown[], T>(
-  task: Task<A, T>,
-  ...args: A
-): Worker<Awaited<T>> {
-  return Worker.thread(task, ...args);
-}
+/**
+ * Runs `task(...args)` in a new worker thread and returns its `Worker`;
+ * `runThread.with(options)(task, ...args)` takes worker options.
+ */
+export const runThread: WorkerStarter = Worker.thread;

@@ -29,8 +29,14 @@ export {
   WorkerTerminatedError,
 } from "./errors.js";
 export { END_MSG, Msg, type MsgOptions } from "./msg.js";
-export { type IterablesFor, type MapOptions, MapResult, map } from "./pool/map.js";
-export { closePools } from "./pool/pool.js";
+export {
+  type IterablesFor,
+  type MapOptions,
+  type MapProgress,
+  MapResult,
+  map,
+} from "./pool/map.js";
+export { closePools, type PoolStats, poolStats } from "./pool/pool.js";
 export { type ItemsOptions, Q } from "./queue/q.js";
 export type { WorkerOptions } from "./worker/options.js";
 export { fromModule, type Task } from "./worker/task.js";

@@ -14,6 +14,8 @@ const examples: Array<[string, string[]]> = [
   ["collatz", collatz],
   // The sum of the character codes of the Lorem ipsum text, as Python ezq's words.py prints.
   ["words", ["52134"]],
+  // Piped (not a terminal), the progress bar draws nothing: the summary line remains.
+  ["progress", ["9604 primes among the 200000 numbers from 1,000,000,000"]],
 ];
 
 describe("examples", () => {

@@ -1,4 +1,4 @@
-import { closePools, MapResult, map, ThrownValueError } from "ezq";
+import { closePools, type MapProgress, MapResult, map, poolStats, ThrownValueError } from "ezq";
 import { afterAll, describe, expect, it } from "vitest";
 
 afterAll(() => closePools());
@@ -216,6 +216,43 @@ describe("map", () => {
     expect(() =>
       map((x: number) => x, [1], { worker: { resourceLimits: {} }, kind: "process" }),
     ).toThrow(/resourceLimits applies to thread workers only/);
+  });
+
+  it("reports progress: items done, and the total when the length is known", async () => {
+    const seen: MapProgress[] = [];
+    await map((x: number) => x, [...Array(1000).keys()], {
+      chunkSize: 100,
+      onProgress: (p) => seen.push(p),
+    });
+    expect(seen.map((p) => p.done)).toEqual([...Array(10).keys()].map((i) => (i + 1) * 100));
+    expect(seen.every((p) => p.total === 1000)).toBe(true);
+    const unknown: MapProgress[] = [];
+    function* three() {
+      yield* [1, 2, 3];
+    }
+    await map((x: number) => x, three(), { onProgress: (p) => unknown.push(p) });
+    expect(unknown.at(-1)).toEqual({ done: 3, total: undefined });
+    expect(() => map((x: number) => x, [1], { onProgress: 5 as never })).toThrow(
+      /onProgress must be a function/,
+    );
+  });
+
+  it("counts each pool's workers, busy workers, items done and time in tasks", async () => {
+    await closePools();
+    await map(
+      (x: number) => {
+        const until = performance.now() + 2;
+        while (performance.now() < until) {
+          // some work, so that there is time to count
+        }
+        return x;
+      },
+      [...Array(40).keys()],
+      { num: 2, chunkSize: 4 },
+    );
+    const [stats] = poolStats();
+    expect(stats).toMatchObject({ kind: "thread", size: 2, workers: 2, busy: 0, tasksDone: 40 });
+    expect(stats?.taskMs).toBeGreaterThan(0); // time is counted (its size is the machine's business)
   });
 
   it("refuses inputs that cannot cross, naming the item", async () => {

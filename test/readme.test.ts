@@ -8,7 +8,7 @@ const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => matc
 
 describe("README", () => {
   it("shows each example file as it is", () => {
-    for (const name of ["quickstart", "summer", "collatz", "words"]) {
+    for (const name of ["quickstart", "summer", "collatz", "words", "progress"]) {
       const source = readFileSync(`${ROOT}examples/${name}.ts`, "utf8");
       const body = source.startsWith("/**")
         ? source.slice(source.indexOf("*/") + 2).trimStart()

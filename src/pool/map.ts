@@ -35,6 +35,17 @@ export interface MapOptions {
   signal?: AbortSignal;
   /** How to start the pool's workers (env, execArgv, resourceLimits, name); one pool per set. */
   worker?: WorkerOptions;
+  /**
+   * Called as results arrive, with the number of items done and, when the input's length is
+   * known (arrays, Sets, Maps), the total: follow a long `map` without wrapping its iterator.
+   */
+  onProgress?: (progress: MapProgress) => void;
+}
+
+/** How far a `map` has come: items done, and the total when the input's length is known. */
+export interface MapProgress {
+  done: number;
+  total: number | undefined;
 }
 
 /** The iterables `map` zips for a task with parameters `A`. */
@@ -42,7 +53,7 @@ export type IterablesFor<A extends unknown[]> = {
   [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]>;
 };
 
-const OPTION_KEYS = ["num", "kind", "chunkSize", "ordered", "signal", "worker"];
+const OPTION_KEYS = ["num", "kind", "chunkSize", "ordered", "signal", "worker", "onProgress"];
 
 /**
  * The result of `map`: iterate it with `for await` to stream results as they complete
@@ -129,6 +140,7 @@ interface Settings {
   ordered: boolean;
   signal: AbortSignal | undefined;
   worker: Readonly<WorkerOptions>;
+  onProgress: ((progress: MapProgress) => void) | undefined;
 }
 
 function checkOptions(options: MapOptions): Settings {
@@ -145,7 +157,13 @@ function checkOptions(options: MapOptions): Settings {
     );
   }
   const worker = checkWorkerOptions("map option worker", kind, options.worker);
-  return { kind, num, chunkSize, ordered, signal, worker };
+  const { onProgress } = options;
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw new ArgumentTypeError(
+      `map option onProgress must be a function, received ${preview(onProgress)}`,
+    );
+  }
+  return { kind, num, chunkSize, ordered, signal, worker, onProgress };
 }
 
 interface Chunk {
@@ -165,7 +183,7 @@ async function* runChunks<R>(
   spec: TaskSpec,
   input: ZipReader,
   length: number | undefined,
-  { kind, num, chunkSize, ordered, signal, worker }: Settings,
+  { kind, num, chunkSize, ordered, signal, worker, onProgress }: Settings,
 ): AsyncGenerator<R[]> {
   signal?.throwIfAborted();
   const pool = poolFor(kind, num, worker);
@@ -175,10 +193,11 @@ async function* runChunks<R>(
   const maxWindow = num * DEPTH * 2;
   let nextStart = 0;
   let deaths = 0;
+  let done = 0;
   let wake: () => void = () => {};
   const onAbort = () => wake();
   const dispatch = (chunk: Chunk) => {
-    chunk.call = pool.call(spec, chunk.items);
+    chunk.call = pool.call(spec, chunk.items, chunk.count);
     chunk.call.result.then(
       (outcome) => {
         chunk.outcome = outcome;
@@ -219,6 +238,8 @@ async function* runChunks<R>(
       for (const chunk of ready) {
         // Results before a failing item are yielded first, then its error is thrown.
         const { values, error } = unpack<R>(chunk, sizer);
+        done += values.length;
+        if (values.length > 0) onProgress?.({ done, total: length });
         if (values.length > 0) yield values;
         if (error) throw error;
       }

@@ -27,9 +27,26 @@ export interface PoolCall {
   cancel(): void;
 }
 
+/** What a warm pool is doing, from `poolStats()`. */
+export interface PoolStats {
+  /** `"thread"` or `"process"`. */
+  kind: ContextName;
+  /** The most workers this pool starts (`map`'s `num`). */
+  size: number;
+  /** Workers alive now. */
+  workers: number;
+  /** Workers running items now. */
+  busy: number;
+  /** Items the pool's workers have finished. */
+  tasksDone: number;
+  /** Milliseconds the workers spent in tasks, summed over workers. */
+  taskMs: number;
+}
+
 interface Call {
   readonly spec: TaskSpec;
   readonly items: string;
+  readonly count: number;
   resolve(outcome: ChunkOutcome): void;
   reject(error: unknown): void;
   member?: Member;
@@ -52,6 +69,8 @@ export class Pool {
   readonly #members: Member[] = [];
   #queue: Call[] = [];
   #closed = false;
+  #tasksDone = 0;
+  #taskMs = 0;
 
   constructor(kind: ContextName, size: number, options: Readonly<WorkerOptions> = {}) {
     this.kind = kind;
@@ -59,11 +78,11 @@ export class Pool {
     this.options = options;
   }
 
-  /** Runs one chunk on the least busy worker, starting workers up to `size` as needed. */
-  call(spec: TaskSpec, items: string): PoolCall {
+  /** Runs one chunk of `count` items on the least busy worker, starting workers as needed. */
+  call(spec: TaskSpec, items: string, count: number): PoolCall {
     let call: Call | undefined;
     const result = new Promise<ChunkOutcome>((resolve, reject) => {
-      call = { spec, items, resolve, reject };
+      call = { spec, items, count, resolve, reject };
     });
     const queued = call as Call;
     this.#queue.push(queued);
@@ -71,9 +90,16 @@ export class Pool {
     return { result, cancel: () => this.#cancel(queued) };
   }
 
-  /** The number of live workers. */
-  get workers(): number {
-    return this.#members.length;
+  /** What this pool is doing now. */
+  stats(): PoolStats {
+    return {
+      kind: this.kind,
+      size: this.size,
+      workers: this.#members.length,
+      busy: this.#members.filter((member) => member.calls.size > 0).length,
+      tasksDone: this.#tasksDone,
+      taskMs: Math.round(this.#taskMs),
+    };
   }
 
   /** Stops every worker of this pool. */
@@ -159,7 +185,12 @@ export class Pool {
       this.#dispatch();
     };
     (child.api.chunk(call.spec, call.items) as Promise<ChunkOutcome>).then(
-      (outcome) => settle(() => call.resolve(outcome)),
+      (outcome) =>
+        settle(() => {
+          this.#tasksDone += outcome.ok ? call.count : outcome.index;
+          if (outcome.ok) this.#taskMs += outcome.ms;
+          call.resolve(outcome);
+        }),
       (error) => settle(() => call.reject(error)),
     );
   }
@@ -187,6 +218,19 @@ export function poolFor(
     pools.set(key, pool);
   }
   return pool;
+}
+
+/**
+ * What each warm `map` pool is doing: its workers, how many are busy, the items done and
+ * the time spent in tasks. Cheap enough to call for every progress update.
+ *
+ * @example
+ * ```ts
+ * for (const pool of poolStats()) console.log(`${pool.kind}: ${pool.busy}/${pool.workers} busy, ${pool.tasksDone} done`);
+ * ```
+ */
+export function poolStats(): PoolStats[] {
+  return [...pools.values()].map((pool) => pool.stats());
 }
 
 /**

@@ -1,14 +1,17 @@
 /**
  * The packed tarball works where users put it: installed into an empty project, the
- * quick start runs under plain node (compiled JS) and under tsx.
+ * quick start runs under plain node (compiled JS), under tsx, inside a vitest test, and
+ * from CommonJS; publint and are-the-types-wrong find nothing wrong with it.
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runScript, TSX } from "./support/run-script.js";
+import { ROOT, runScript, TSX } from "./support/run-script.js";
 
 let project: string;
+let tarball: string;
+const BIN = `${ROOT}node_modules/.bin/`;
 
 beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), "ezq-package-"));
@@ -16,14 +19,22 @@ beforeAll(async () => {
     deadlineMs: 120_000,
   });
   expect(packed.code, packed.stderr).toBe(0);
-  const tarball = readdirSync(project).find((name) => name.endsWith(".tgz"));
+  tarball = readdirSync(project).find((name) => name.endsWith(".tgz")) as string;
   writeFileSync(
     join(project, "package.json"),
     JSON.stringify({ name: "try-ezq", private: true, type: "module" }),
   );
   const installed = await runScript(
     "npm",
-    ["install", `./${tarball}`, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+    [
+      "install",
+      `./${tarball}`,
+      "vitest@4.1.12",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+    ],
     { cwd: project, deadlineMs: 120_000 },
   );
   expect(installed.code, installed.stderr).toBe(0);
@@ -59,5 +70,57 @@ describe("the packed package", () => {
     const result = await runScript(TSX, ["quickstart.ts"], { cwd: project });
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe("[ 0, 2, 4, 6, 8, 10 ]\n3\n42\n");
+  });
+
+  it("runs from CommonJS with require (Node 20.19+ loads ES modules from require)", async () => {
+    writeFileSync(
+      join(project, "quickstart.cjs"),
+      `const ezq = require("ezq");\n(async () => {\n${quickstartJs.split("\n").slice(1).join("\n")}})();\n`,
+    );
+    const result = await runScript(process.execPath, ["quickstart.cjs"], { cwd: project });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("[ 0, 2, 4, 6, 8, 10 ]\n3\n42\n");
+  });
+
+  it("runs inside a vitest test of the user's project", async () => {
+    writeFileSync(
+      join(project, "quickstart.test.mjs"),
+      `import { expect, test } from "vitest";
+import * as ezq from "ezq";
+test("ezq in vitest", async () => {
+  expect(await ezq.map((x) => x * 2, [0, 1, 2])).toEqual([0, 2, 4]);
+  const q = new ezq.Q().put(5).end();
+  expect(await ezq.runThread(async (q) => { let n = 0; for await (const m of q) n += m.data; return n; }, q).join()).toBe(5);
+});
+`,
+    );
+    const result = await runScript(
+      join(project, "node_modules/.bin/vitest"),
+      ["run", "--root", project],
+      {
+        cwd: project,
+      },
+    );
+    expect(result.stdout + result.stderr).toMatch(/1 passed/);
+    expect(result.code).toBe(0);
+  });
+
+  it("passes publint and are-the-types-wrong", async () => {
+    const publint = await runScript(`${BIN}publint`, [
+      "--pack",
+      "false",
+      join(project, "node_modules/ezq"),
+    ]);
+    expect(publint.stdout).toMatch(/All good!/);
+    expect(publint.code).toBe(0);
+    // require("ezq") resolves to ESM, which Node loads since 20.19 (the README says so);
+    // every other rule applies.
+    const attw = await runScript(`${BIN}attw`, [
+      join(project, tarball),
+      "--ignore-rules",
+      "cjs-resolves-to-esm",
+    ]);
+    expect(attw.stdout).toMatch(/No problems found/);
+    expect(attw.code).toBe(0);
   });
 });

@@ -13,6 +13,7 @@ export class EzqError extends Error {
     this.code = code;
   }
 
+  /** The class name, which Node prints before the message. */
   override get name(): string {
     return this.constructor.name;
   }
@@ -22,6 +23,7 @@ export class EzqError extends Error {
 export class ArgumentTypeError extends TypeError {
   /** Always `EZQ_INVALID_ARG_TYPE`. */
   readonly code = "EZQ_INVALID_ARG_TYPE";
+  /** The class name, which Node prints before the message. */
   override get name(): string {
     return "ArgumentTypeError";
   }
@@ -31,6 +33,7 @@ export class ArgumentTypeError extends TypeError {
 export class ArgumentRangeError extends RangeError {
   /** Always `EZQ_INVALID_ARG_VALUE`. */
   readonly code = "EZQ_INVALID_ARG_VALUE";
+  /** The class name, which Node prints before the message. */
   override get name(): string {
     return "ArgumentRangeError";
   }
@@ -147,6 +150,7 @@ export class WorkersFailedError extends AggregateError {
     super(errors, `${errors.length} of ${total} workers failed${first}`);
   }
 
+  /** The class name, which Node prints before the message. */
   override get name(): string {
     return "WorkersFailedError";
   }

@@ -40,8 +40,13 @@ describe("constants", () => {
     expect(ezq.IS_MACOS).toBe(process.platform === "darwin");
   });
 
-  it("version matches package.json", () => {
+  it("version matches package.json, and the CHANGELOG has its release notes", () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
     expect(ezq.version).toBe(pkg.version);
+    const changelog = readFileSync(new URL("../CHANGELOG.md", import.meta.url), "utf8");
+    expect(changelog).toMatch(/^## \[Unreleased\]$/m);
+    expect(changelog).toMatch(
+      new RegExp(`^## \\[${pkg.version.replaceAll(".", "\\.")}\\] - \\d{4}-\\d{2}-\\d{2}$`, "m"),
+    );
   });
 });

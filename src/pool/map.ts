@@ -44,7 +44,9 @@ export interface MapOptions {
 
 /** How far a `map` has come: items done, and the total when the input's length is known. */
 export interface MapProgress {
+  /** Items whose results have arrived. */
   done: number;
+  /** All items, when the input's length is known (arrays, Sets, Maps); else `undefined`. */
   total: number | undefined;
 }
 
@@ -70,6 +72,7 @@ export class MapResult<R> implements AsyncIterable<R>, PromiseLike<R[]> {
     this.#chunks = chunks;
   }
 
+  /** Yields results as they arrive (in input order unless `ordered: false`). */
   async *[Symbol.asyncIterator](): AsyncIterator<R> {
     for await (const chunk of this.#take()) yield* chunk;
   }

@@ -80,6 +80,20 @@ describe.each(kinds)("Python test_ezq.py with %s workers", (_kind, start) => {
     expect(await dataOf(out)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it("size() counts exactly from a worker, and from its own worker in turn", async () => {
+    const q = new Q<number>();
+    for (let i = 0; i < 7; i++) q.put(i);
+    const counts = await start(async (q: Q<number>) => {
+      const { runThread } = await import("ezq");
+      const before = q.qsize(); // nothing read here yet: nothing known
+      const exact = await q.size();
+      const nested = await runThread(async (q: Q<number>) => q.size(), q).join();
+      return [before, exact, nested, q.qsize()];
+    }, q).join();
+    expect(counts).toEqual([0, 7, 7, 7]);
+    expect(await q.size()).toBe(7);
+  });
+
   it("bad data put in a worker throws there, with its path", async () => {
     const out = new Q();
     const worker = start((out: Q) => {

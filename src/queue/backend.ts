@@ -39,6 +39,8 @@ export interface Backend {
   releaseOwner(owner: Owner): void;
   /** The number of waiting messages: exact at home, the last known count elsewhere. */
   size(): number;
+  /** The number of waiting messages, asked of the queue's home: exact anywhere. */
+  count(): Promise<number>;
 }
 
 /** The owner of reads made in the queue's home context. */

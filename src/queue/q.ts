@@ -116,11 +116,26 @@ export class Q<T = unknown> {
   }
 
   /**
-   * The number of messages waiting. Exact in the context that created the queue;
-   * elsewhere, the count the queue reported with the last messages read here.
+   * The number of messages waiting, synchronously. Exact in the context that created the
+   * queue; elsewhere, the count the queue reported with the last messages read (or the
+   * last `size()`) here. For an exact count from any context, `await q.size()`.
    */
   qsize(): number {
     return core(this).backend.size();
+  }
+
+  /**
+   * The number of messages waiting, asked of the context where the queue lives (through
+   * every relaying worker in between): exact from any context.
+   *
+   * @example
+   * ```ts
+   * // in a worker: start another helper when the backlog grows
+   * if ((await q.size()) > 1000) runThread(helper, q);
+   * ```
+   */
+  size(): Promise<number> {
+    return core(this).backend.count();
   }
 
   /** Puts the END message: one reader that reads it stops. @returns this queue. */

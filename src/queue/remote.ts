@@ -124,6 +124,18 @@ export class RemoteBackend implements Backend {
     return this.#lastSize;
   }
 
+  count(): Promise<number> {
+    return new Promise((resolve) => {
+      this.#client.request(
+        (req) => ["count", this.#qid, req],
+        (frame) => {
+          this.#lastSize = (frame as ["counted", number, number])[2];
+          resolve(this.#lastSize);
+        },
+      );
+    });
+  }
+
   #hold(owner: Owner, items: Item[]): void {
     let held = this.#held.get(owner);
     if (!held) {

@@ -53,6 +53,13 @@ export function serveQueues(
         }
         break;
       }
+      case "count": {
+        const [, qid, id] = frame;
+        void find(qid)
+          ?.count()
+          .then((size) => link.send(Channel.queue, ["counted", id, size] satisfies QueueFrame));
+        break;
+      }
       case "ack":
         find(frame[1])?.ack(owner, frame[2]);
         break;

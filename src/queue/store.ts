@@ -69,6 +69,10 @@ export class Store implements Backend {
     return this.#items.length;
   }
 
+  count(): Promise<number> {
+    return Promise.resolve(this.#items.length);
+  }
+
   /**
    * Released messages go back to the front of the queue, merged by id with messages
    * released before them, so the queue stays in the order messages were put whatever

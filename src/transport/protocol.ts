@@ -29,7 +29,9 @@ export type QueueFrame =
   | ["cancel", qid: string, req: number]
   | ["ack", qid: string, ids: number[]]
   | ["rel", qid: string, ids: number[]]
-  | ["took", req: number, items: Item[], remaining: number];
+  | ["count", qid: string, req: number]
+  | ["took", req: number, items: Item[], remaining: number]
+  | ["counted", req: number, size: number];
 
 /** Control frames. */
 export type ControlFrame = ["fatal", error: string];

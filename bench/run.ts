@@ -37,20 +37,18 @@ console.log(
     `medians of ${RUNS} runs, contenders alternating.`,
 );
 
-const mapThreads = await compare(trivial.threads(), RUNS);
-table(
-  "1. map of 100,000 trivial tasks, threads",
-  "tasks/s",
-  mapThreads,
-  timesFaster(mapThreads[0] as Row),
-);
-const mapProcesses = await compare(trivial.processes(), RUNS);
-table(
-  "2. map of 100,000 trivial tasks, processes",
-  "tasks/s",
-  mapProcesses,
-  timesFaster(mapProcesses[0] as Row),
-);
+for (const [n, kind, contenders] of [
+  [1, "threads", trivial.threads()],
+  [2, "processes", trivial.processes()],
+] as const) {
+  const rows = await compare(contenders, RUNS);
+  table(
+    `${n}. map of 100,000 trivial tasks, ${kind}`,
+    "tasks/s",
+    rows,
+    timesFaster(rows[0] as Row),
+  );
+}
 
 const spin = calibrate();
 table(

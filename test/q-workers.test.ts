@@ -2,17 +2,13 @@
 import { NUM_CPUS, Q, run, runThread, type Worker, WorkersFailedError } from "ezq";
 import { describe, expect, it } from "vitest";
 import { collect } from "./support/collect.js";
+import { KINDS } from "./support/kinds.js";
 
 async function dataOf<T>(q: Q<T>): Promise<T[]> {
   return (await collect(q.items())).map((msg) => msg.data);
 }
 
-const kinds = [
-  ["process", run],
-  ["thread", runThread],
-] as const;
-
-describe.each(kinds)("Python test_ezq.py with %s workers", (_kind, start) => {
+describe.each(KINDS)("Python test_ezq.py with %s workers", (_kind, start) => {
   it("one worker sums 1000 messages and checks its fixed arguments", async () => {
     const nMsg = 1000;
     const nSum = (nMsg * (nMsg - 1)) / 2;

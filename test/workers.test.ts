@@ -12,13 +12,9 @@ import {
 } from "ezq";
 import { describe, expect, it } from "vitest";
 import type { sha1 } from "./fixtures/tasks.js";
+import { KINDS } from "./support/kinds.js";
 
-const kinds = [
-  ["process", run],
-  ["thread", runThread],
-] as const;
-
-describe.each(kinds)("%s workers", (kind, start) => {
+describe.each(KINDS)("%s workers", (kind, start) => {
   it("run a sync task and resolve join() with its return value", async () => {
     const worker = start((a: number, b: number) => ({ sum: a + b, when: new Date(0) }), 2, 3);
     expect(worker.kind).toBe(kind);

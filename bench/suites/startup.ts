@@ -5,11 +5,23 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Worker as ThreadWorker } from "node:worker_threads";
-import { closePools, map, Q, run, runThread } from "ezq";
+import { closePools, map, Q, run, runThread, type Worker, type WorkerStarter } from "ezq";
 import type { Contender } from "../harness.js";
 import { timed } from "../harness.js";
 
 const peer = (name: string) => new URL(`../../peers/${name}`, import.meta.url);
+
+/** Milliseconds from starting a worker until its task has run (it says so on a queue). */
+async function untilTaskRuns(start: WorkerStarter): Promise<number> {
+  const started = new Q<number>();
+  let worker: Worker | undefined;
+  const ms = await timed(async () => {
+    worker = start((started: Q<number>) => void started.put(1), started);
+    await started.get();
+  });
+  await worker?.join();
+  return ms;
+}
 
 export function contenders(): Contender[] {
   return [
@@ -22,19 +34,7 @@ export function contenders(): Contender[] {
           await worker.terminate();
         }),
     },
-    {
-      name: "ezq runThread, until the task runs",
-      run: async () => {
-        const started = new Q<number>();
-        let worker: ReturnType<typeof runThread> | undefined;
-        const ms = await timed(async () => {
-          worker = runThread((started: Q<number>) => void started.put(1), started);
-          await started.get();
-        });
-        await worker?.join();
-        return ms;
-      },
-    },
+    { name: "ezq runThread, until the task runs", run: () => untilTaskRuns(runThread) },
     {
       name: "bare fork, to its first message",
       run: () =>
@@ -47,19 +47,7 @@ export function contenders(): Contender[] {
           child.kill();
         }),
     },
-    {
-      name: "ezq run, until the task runs",
-      run: async () => {
-        const started = new Q<number>();
-        let worker: ReturnType<typeof run> | undefined;
-        const ms = await timed(async () => {
-          worker = run((started: Q<number>) => void started.put(1), started);
-          await started.get();
-        });
-        await worker?.join();
-        return ms;
-      },
-    },
+    { name: "ezq run, until the task runs", run: () => untilTaskRuns(run) },
   ];
 }
 

@@ -80,7 +80,8 @@ export class Store implements Backend {
    */
   #returnToFront(items: Item[]): void {
     if (items.length === 0) return;
-    const last = Math.max(...items.map((item) => item[0]));
+    let last = 0;
+    for (const item of items) last = Math.max(last, item[0]); // no spread: releases can be large
     while ((this.#items.peek()?.[0] ?? Number.POSITIVE_INFINITY) < last) {
       items.push(this.#items.shift() as Item);
     }

@@ -1,8 +1,9 @@
 /**
  * Soak: N messages (default 1,000,000) through a process queue to NUM_CPUS process
  * workers and back through an output queue, with at most WINDOW in flight. Prints
- * messages/s and RSS (this process, and the workers together) once a second, then checks
- * that nothing was lost and that RSS stayed flat from the first 10% of the run to the end.
+ * messages/s and RSS (this process, and each worker) once a second, then checks that
+ * nothing was lost and that each process's RSS stayed flat (within 50 MB) from the first
+ * 10% of the run to the end.
  *
  * Usage: npm run soak [-- N]
  */
@@ -38,20 +39,25 @@ const seen = new Uint8Array(N);
 let sent = 0;
 let received = 0;
 const started = performance.now();
-const samples: Array<{ s: number; done: number; rate: number; mainMB: number; workersMB: number }> =
-  [];
+const samples: Array<{
+  s: number;
+  done: number;
+  rate: number;
+  mainMB: number;
+  workersMB: number[];
+}> = [];
 let last = { t: started, done: 0 };
 const sample = () => {
   const now = performance.now();
   const rate = ((received - last.done) / (now - last.t)) * 1000;
   last = { t: now, done: received };
-  const workersMB = workers.reduce((sum, worker) => sum + rssMB(worker.pid as number), 0);
+  const workersMB = workers.map((worker) => Math.round(rssMB(worker.pid as number)));
   const row = {
     s: Math.round((now - started) / 100) / 10,
     done: received,
     rate: Math.round(rate),
     mainMB: Math.round(rssMB(process.pid)),
-    workersMB: Math.round(workersMB),
+    workersMB,
   };
   samples.push(row);
   console.log(JSON.stringify(row));
@@ -84,7 +90,7 @@ const first = steady[0] ?? samples[0];
 const end = samples[samples.length - 1];
 const growth = {
   mainMB: (end?.mainMB ?? 0) - (first?.mainMB ?? 0),
-  workersMB: (end?.workersMB ?? 0) - (first?.workersMB ?? 0),
+  workersMB: workers.map((_, i) => (end?.workersMB[i] ?? 0) - (first?.workersMB[i] ?? 0)),
 };
 const summary = {
   messages: N,
@@ -94,7 +100,7 @@ const summary = {
   lost,
   duplicates,
   rssGrowthFrom10Percent: growth,
-  flat: growth.mainMB <= FLAT_MB && growth.workersMB <= FLAT_MB,
+  flat: [growth.mainMB, ...growth.workersMB].every((mb) => mb <= FLAT_MB),
 };
 console.log(JSON.stringify(summary));
 if (lost > 0 || !summary.flat) process.exitCode = 1;

@@ -1,4 +1,12 @@
-import { closePools, type MapProgress, MapResult, map, poolStats, ThrownValueError } from "ezq";
+import {
+  closePools,
+  type MapProgress,
+  MapResult,
+  map,
+  poolStats,
+  runThread,
+  ThrownValueError,
+} from "ezq";
 import { afterAll, describe, expect, it } from "vitest";
 
 afterAll(() => closePools());
@@ -253,6 +261,18 @@ describe("map", () => {
     const [stats] = poolStats();
     expect(stats).toMatchObject({ kind: "thread", size: 2, workers: 2, busy: 0, tasksDone: 40 });
     expect(stats?.taskMs).toBeGreaterThan(0); // time is counted (its size is the machine's business)
+  });
+
+  it("runs inside a worker, on that worker's own pool", async () => {
+    const sum = await runThread(async (n: number) => {
+      const { map } = await import("ezq");
+      const squares = await map((x: number) => x * x, [...Array(n).keys()], {
+        kind: "process",
+        num: 2,
+      });
+      return squares.reduce((a, b) => a + b, 0);
+    }, 100).join();
+    expect(sum).toBe(328350);
   });
 
   it("refuses inputs that cannot cross, naming the item", async () => {

@@ -226,6 +226,19 @@ describe("scripts end by themselves", () => {
   });
 });
 
+describe("no silent failures", () => {
+  it("a failed worker that nobody joined is reported on stderr when the process exits", async () => {
+    const result = await runScript(TSX, ["test/fixtures/unjoined-failure.ts"], {
+      deadlineMs: 30_000,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      /ezq: a thread worker failed and join\(\) was never called:\nRangeError: nobody listens/,
+    );
+    expect(result.stderr).not.toMatch(/joined later/);
+  });
+});
+
 describe("cancellation", () => {
   it("breaking out of map stops running tasks and starts no more", async () => {
     const started = new Q<number>();

@@ -28,6 +28,27 @@ export interface WorkerStarter {
   with(options: WorkerOptions): WorkerStarter;
 }
 
+/**
+ * Failures of workers whose `join()` was never called. Python ezq printed a failed task's
+ * traceback in the child and moved on; ezq says so when the process exits, unless the
+ * failure was observed by then (a later `join()` or `stop()` counts).
+ */
+const unobserved = new Map<Worker, unknown>();
+let reportsOnExit = false;
+
+function reportUnobservedOnExit(): void {
+  if (reportsOnExit) return;
+  reportsOnExit = true;
+  process.once("exit", () => {
+    for (const [worker, error] of unobserved) {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(
+        `ezq: a ${worker.kind} worker failed and join() was never called:\n${detail}\n`,
+      );
+    }
+  });
+}
+
 /** How long a worker may linger after its task ended before it is stopped (ms). */
 const EXIT_GRACE_MS = 500;
 const CREATE = Symbol("ezq.createWorker");
@@ -59,6 +80,7 @@ export class Worker<R = unknown> {
   readonly #result: Promise<R>;
   #finished = false;
   #terminated = false;
+  #joined = false;
 
   /** @internal Use `run`, `runThread`, `Worker.process` or `Worker.thread`. */
   constructor(
@@ -83,9 +105,13 @@ export class Worker<R = unknown> {
     this.threadId = this.#child.threadId;
     const env = options.env ?? { ...process.env };
     this.#result = this.#settle(this.#child.api.run(spec, encodedArgs, env));
-    // join() is how results and errors are observed; until someone asks, a failure
-    // must not crash the process as an unhandled rejection.
-    this.#result.catch(() => {});
+    // join() is how results and errors are observed: a failure must not crash the process
+    // as an unhandled rejection, nor vanish if nobody ever asks (see unobserved).
+    this.#result.catch((error: unknown) => {
+      if (this.#joined || this.#terminated) return;
+      unobserved.set(this as Worker, error);
+      reportUnobservedOnExit();
+    });
   }
 
   /**
@@ -94,6 +120,8 @@ export class Worker<R = unknown> {
    * with a `WorkerExitError` carrying the exit code or signal if the worker died.
    */
   join(): Promise<R> {
+    this.#joined = true;
+    unobserved.delete(this as Worker);
     return this.#result;
   }
 

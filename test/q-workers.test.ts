@@ -1,6 +1,7 @@
 /** Queues across contexts: a port of Python ezq's process tests, then mixing and nesting. */
 import { NUM_CPUS, Q, run, runThread, type Worker, WorkersFailedError } from "ezq";
 import { describe, expect, it } from "vitest";
+import { knownQueueCount } from "../src/queue/core.js";
 import { collect } from "./support/collect.js";
 import { KINDS } from "./support/kinds.js";
 
@@ -227,6 +228,26 @@ describe("queues across contexts", () => {
     }, q).join();
     expect(first).toEqual([...Array(10).keys()]);
     expect(await dataOf(q)).toEqual([...Array(90).keys()].map((i) => i + 10));
+  });
+});
+
+describe("routing memory", () => {
+  it("a queue is remembered for routing only while a worker that received it lives", async () => {
+    const before = knownQueueCount();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const q = new Q<number>().put(i).end();
+        return runThread(async (q: Q<number>) => (await q.get()).data, q).join();
+      }),
+    );
+    expect(results).toEqual([...Array(20).keys()]);
+    expect(knownQueueCount()).toBe(before);
+    const kept = new Q<number>();
+    const reader = runThread(async (q: Q<number>) => (await q.get()).data, kept);
+    expect(knownQueueCount()).toBe(before + 1);
+    kept.put(7);
+    expect(await reader.join()).toBe(7);
+    expect(knownQueueCount()).toBe(before);
   });
 });
 

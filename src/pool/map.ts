@@ -7,6 +7,7 @@ import {
   WorkerDeathsError,
   WorkerExitError,
 } from "../errors.js";
+import { collectSent, holdUntil } from "../queue/core.js";
 import {
   expectBoolean,
   expectKnownKeys,
@@ -287,9 +288,14 @@ function unpack<R>(chunk: Chunk, sizer: ChunkSizer): { values: R[]; error?: unkn
   return { values, error };
 }
 
+/** Pool workers live on: a queue sent to them stays reachable for as long as they do. */
+const POOL_LIFETIME = new Promise<never>(() => {});
+
 function encodeItems(tuples: unknown[][], start: number, kind: ContextName): string {
   try {
-    return encode(tuples, "input", kind);
+    const [text, queues] = collectSent(() => encode(tuples, "input", kind));
+    holdUntil(queues, POOL_LIFETIME);
+    return text;
   } catch {
     // Find the tuple at fault, so the message names the item's index in the whole input.
     for (const [i, tuple] of tuples.entries()) encode(tuple, `input[${start + i}]`, kind);

@@ -46,10 +46,53 @@ export class QueueCore {
 }
 
 const known = new Map<string, QueueCore>();
+/** Queues encoded as task arguments since `collectSent` began, to tie them to the worker. */
+let sent: QueueCore[] | undefined;
+/** For each queue created here and passed to workers: how many of those are still alive. */
+const holders = new Map<QueueCore, number>();
 
 /** Remembers a queue that crossed this context. */
 export function remember(core: QueueCore): void {
   known.set(core.id, core);
+  sent?.push(core);
+}
+
+/** Runs `encode` and returns the queues it passed (as task arguments) along with its result. */
+export function collectSent<T>(encode: () => T): [T, QueueCore[]] {
+  const outer = sent;
+  sent = [];
+  try {
+    const value = encode();
+    return [value, sent];
+  } finally {
+    sent = outer;
+  }
+}
+
+/**
+ * Ties queues created here to a worker that received them: once every such worker is gone
+ * (its own workers go with it), nothing can reach the queue from below, and it is no longer
+ * remembered for routing. Without this, a program that passes a new queue to each of many
+ * workers would remember every queue for its whole life.
+ */
+export function holdUntil(cores: QueueCore[], gone: Promise<unknown>): void {
+  for (const core of new Set(cores)) {
+    if (!core.home) continue;
+    holders.set(core, (holders.get(core) ?? 0) + 1);
+    void gone.then(() => {
+      const left = (holders.get(core) ?? 1) - 1;
+      if (left > 0) holders.set(core, left);
+      else {
+        holders.delete(core);
+        known.delete(core.id);
+      }
+    });
+  }
+}
+
+/** How many queues this context remembers for routing (for tests). */
+export function knownQueueCount(): number {
+  return known.size;
 }
 
 /** The queue with this id, if it crossed this context. */

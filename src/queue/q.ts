@@ -315,10 +315,8 @@ registerCodecType<Q<unknown>>("Q", {
     const target = encodingTarget();
     const state = core(value);
     if (target === null || (target === "process" && state.kind === "thread")) return undefined;
-    if (!knownQueue(state.id)) {
-      remember(state);
-      handles.set(state, value);
-    }
+    remember(state);
+    handles.set(state, value);
     return [state.id, state.kind];
   },
   revive(data) {

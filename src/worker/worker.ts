@@ -1,6 +1,7 @@
 import { decode, encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
+import { collectSent, holdUntil } from "../queue/core.js";
 import { checkWorkerOptions, isDefault, type WorkerOptions } from "./options.js";
 import { decodeThrown, type Outcome } from "./outcome.js";
 import { takeThread } from "./spare.js";
@@ -96,11 +97,12 @@ export class Worker<R = unknown> {
       );
     }
     const spec = describeTask(task, kind === "process" ? "run(task)" : "runThread(task)");
-    const encodedArgs = encode(args, "args", kind);
+    const [encodedArgs, queues] = collectSent(() => encode(args, "args", kind));
     this.kind = kind;
     // A thread with default options may be one started ahead of need (see spare.ts).
     this.#child =
       kind === "thread" && isDefault(options) ? takeThread() : spawnChild(kind, options);
+    holdUntil(queues, this.#child.exited);
     this.pid = this.#child.pid;
     this.threadId = this.#child.threadId;
     const env = options.env ?? { ...process.env };

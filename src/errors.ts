@@ -47,12 +47,13 @@ export class DataCloneError extends EzqError {
   /** Where in the value the problem is, such as `data.items[3].fn`. */
   readonly path: string;
 
-  constructor(path: string, problem: string) {
+  constructor(path: string, problem: string, options?: { cause?: unknown }) {
     super(
       "EZQ_DATA_CLONE",
       `Cannot send ${path}: ${problem}. Values that cross to a worker must be data: ` +
         "primitives, plain objects, arrays, Map, Set, Date, RegExp, URL, typed arrays, Errors, " +
         "and queues passed as task arguments.",
+      options,
     );
     this.path = path;
   }

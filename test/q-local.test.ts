@@ -175,4 +175,14 @@ describe("Q", () => {
     await expect(q.stop(5 as never)).rejects.toThrow(/takes a Worker or an iterable of Workers/);
     expect(q.qsize()).toBe(0);
   });
+
+  it("says to use for await when read with a plain for...of", () => {
+    const q = new Q<number>().put(1);
+    expect(() => {
+      for (const _ of q as unknown as number[]) {
+        // never reached
+      }
+    }).toThrow(/for await \(const msg of q\)/);
+    expect(q.qsize()).toBe(1);
+  });
 });

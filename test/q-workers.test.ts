@@ -283,3 +283,31 @@ describe("Q.stop", () => {
     ]);
   });
 });
+
+describe.each(KINDS)("get() in a %s worker", (_kind, start) => {
+  it("two get() calls at once take two messages, and neither comes back when the task ends", async () => {
+    const q = new Q<number>();
+    for (let i = 1; i <= 5; i++) q.put(i);
+    const got = await start(async (q: Q<number>) => {
+      const [a, b] = await Promise.all([q.get(), q.get()]);
+      return [a.data, b.data].sort();
+    }, q).join();
+    expect(got).toEqual([1, 2]);
+    const rest: number[] = [];
+    while (q.qsize() > 0) rest.push((await q.get()).data);
+    expect(rest).toEqual([3, 4, 5]);
+  });
+
+  it("a message from get() that the task had not finished goes back if the worker dies", async () => {
+    const q = new Q<number>();
+    for (let i = 1; i <= 3; i++) q.put(i);
+    const worker = start(async (q: Q<number>) => {
+      await q.get(); // message 1: still being worked on when the worker dies
+      process.exit(3);
+    }, q);
+    await worker.join().catch(() => undefined);
+    const rest: number[] = [];
+    while (q.qsize() > 0) rest.push((await q.get()).data);
+    expect(rest).toEqual([1, 2, 3]);
+  });
+});

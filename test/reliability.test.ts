@@ -227,11 +227,11 @@ describe("scripts end by themselves", () => {
 });
 
 describe("no silent failures", () => {
-  it("a failed worker that nobody joined is reported on stderr when the process exits", async () => {
+  it("a failed worker that nobody joined is reported on stderr, and the script exits with code 1", async () => {
     const result = await runScript(TSX, ["test/fixtures/unjoined-failure.ts"], {
       deadlineMs: 30_000,
     });
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /ezq: a thread worker failed and join\(\) was never called:\nRangeError: nobody listens/,
     );

@@ -21,8 +21,9 @@ export interface CodecType<T> {
   explain?(value: unknown): string | undefined;
 }
 
-const reducers: Record<string, (value: unknown) => unknown> = {};
-const revivers: Record<string, (data: unknown) => unknown> = {};
+// No prototype: a type name is looked up as data, never as a key of Object.prototype.
+const reducers: Record<string, (value: unknown) => unknown> = Object.create(null);
+const revivers: Record<string, (data: unknown) => unknown> = Object.create(null);
 const explainers: Array<(value: unknown) => string | undefined> = [];
 let currentTarget: ContextName | null = null;
 
@@ -36,6 +37,7 @@ export function encodingTarget(): ContextName | null {
 
 /** Registers a type the codec can carry; ezq's own types register themselves on import. */
 export function registerCodecType<T>(name: string, type: CodecType<T>): void {
+  checkingReducers = undefined;
   reducers[name] = (value) => type.reduce(value);
   revivers[name] = (data) => type.revive(data);
   if (type.explain) explainers.push(type.explain);
@@ -110,20 +112,39 @@ export function encode(value: unknown, root = "data", target: ContextName | null
       return UNDEFINED;
     case "object":
       if (value === null) return NULL;
-      if (isJsonExact(value, 0)) return JSON_TEXT + JSON.stringify(value);
   }
   const outer = currentTarget;
   currentTarget = target;
   try {
+    if (isJsonExact(value, 0)) return JSON_TEXT + JSON.stringify(value);
     return stringify(value, reducers);
   } catch (error) {
-    if (error instanceof DevalueError) {
-      throw new DataCloneError(root + error.path, describeProblem(error));
-    }
-    throw error;
+    throw explainEncodeFailure(error, root);
   } finally {
     currentTarget = outer;
   }
+}
+
+/** Why encoding failed, as a `DataCloneError`: what could not be sent, where, and why. */
+function explainEncodeFailure(error: unknown, root: string): Error {
+  if (error instanceof DataCloneError) return error;
+  if (error instanceof DevalueError) {
+    return new DataCloneError(root + error.path, describeProblem(error));
+  }
+  if (isStackOverflow(error)) {
+    return new DataCloneError(
+      root,
+      "it is nested too deeply to encode (more than about a thousand levels of objects " +
+        "or arrays); flatten it, or send its parts as separate messages",
+    );
+  }
+  // A getter or a Proxy trap threw while the value was read.
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DataCloneError(root, `reading it threw (${reason})`, { cause: error });
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 /** Decodes what `encode` produced. */
@@ -148,14 +169,28 @@ export function decode(text: string): unknown {
   }
 }
 
-/** True when `value` can be encoded; used to drop unsendable error properties. */
+/** The reducers, except that an Error counts as sendable without looking inside it. */
+let checkingReducers: Record<string, (value: unknown) => unknown> | undefined;
+
+/**
+ * True when `value` can be encoded; used to drop unsendable error properties. Errors met
+ * inside count as sendable here: each is checked when its own turn comes, and looking
+ * inside them from here would go round forever on an error that refers to itself.
+ */
 export function canEncode(value: unknown): boolean {
+  checkingReducers ??= { ...reducers, Error: (v) => (v instanceof Error ? true : undefined) };
   try {
-    encode(value, "data", currentTarget);
+    stringify(value, checkingReducers);
     return true;
   } catch {
     return false;
   }
+}
+
+function isIterator(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const next = (value as { next?: unknown }).next;
+  return typeof next === "function" && (Symbol.iterator in value || Symbol.asyncIterator in value);
 }
 
 function describeProblem(error: DevalueError): string {
@@ -167,6 +202,9 @@ function describeProblem(error: DevalueError): string {
   if (typeof value === "function") return `it is a function${value.name ? ` (${value.name})` : ""}`;
   if (typeof value === "symbol") return "it is a symbol";
   if (error.message.includes("non-POJO")) {
+    if (isIterator(value)) {
+      return "it is an iterator or a generator; collect its values into an array first";
+    }
     const ctor = value && Object.getPrototypeOf(value)?.constructor?.name;
     return `it is an instance of ${ctor || "a class"}, which the codec cannot revive in the worker (send its data as a plain object)`;
   }

@@ -2,6 +2,8 @@
  * Errors cross intact: name, message, stack, cause and own properties such as `code`.
  * Built-in error classes come back as themselves; other classes come back as `Error`
  * carrying the original `name`, since their constructors do not exist on the other side.
+ * An error may refer to itself (`e.cause = e`, `e.ctx = { err: e }`) or to an error
+ * that refers back to it: such cycles cross intact too.
  */
 import * as ezqErrors from "../errors.js";
 import { canEncode, registerCodecType } from "./codec.js";
@@ -23,62 +25,87 @@ const OWN: Record<string, object> = Object.fromEntries(
   ),
 );
 
+/** Primitives first: a reviver called on a half-built array still finds them. */
 type ErrorData = [
   name: string,
   message: string,
+  aggregate: boolean,
   stack: string | undefined,
-  props: Record<string, unknown>,
+  props: Array<[key: string, value: unknown]>,
   cause: [unknown] | [],
   errors: unknown[] | undefined,
 ];
 
 function reduce(value: unknown): ErrorData | undefined {
   if (!(value instanceof Error)) return undefined;
-  const props: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const prop = (value as unknown as Record<string, unknown>)[key];
-    // A property that cannot cross (a socket, a function) must not cost the whole error.
-    props[key] = canEncode(prop) ? prop : `[unsendable ${typeof prop}]`;
-  }
+  // Pairs, not an object: any key crosses, "__proto__" included. A property that cannot
+  // cross (a socket, a function) must not cost the whole error.
+  const props: Array<[string, unknown]> = [];
+  for (const key of Object.keys(value)) props.push([key, sendable(read(value, key))]);
   const cause: [unknown] | [] = Object.hasOwn(value, "cause") ? [sendable(value.cause)] : [];
   const errors = value instanceof AggregateError ? value.errors.map(sendable) : undefined;
-  return [String(value.name), String(value.message), value.stack, props, cause, errors];
+  const aggregate = errors !== undefined;
+  return [String(value.name), String(value.message), aggregate, value.stack, props, cause, errors];
+}
+
+/** A property's value; one whose getter throws is described instead. */
+function read(error: Error, key: string): unknown {
+  try {
+    return (error as unknown as Record<string, unknown>)[key];
+  } catch (thrown) {
+    return `[unreadable: ${thrown instanceof Error ? thrown.message : String(thrown)}]`;
+  }
 }
 
 function sendable(value: unknown): unknown {
-  return value instanceof Error || canEncode(value) ? value : `[unsendable ${typeof value}]`;
+  return canEncode(value) ? value : `[unsendable ${typeof value}]`;
 }
+
+/**
+ * Errors revived from each data array. When an error's data leads back to the error
+ * itself, devalue calls the reviver twice with the same array: first while the array is
+ * still being filled (for the inner reference), then with it whole. Both calls must give
+ * the same object, and the second completes it.
+ */
+const revived = new WeakMap<object, Error>();
 
 function revive(data: unknown): Error {
-  const [name, message, stack, props, cause, errors] = data as ErrorData;
-  const options = cause.length ? { cause: cause[0] } : undefined;
-  const own = OWN[name] as { prototype: Error } | undefined;
-  const error =
-    errors !== undefined
-      ? new AggregateError(errors, message, options)
-      : own
-        ? ownError(own.prototype, message, options)
-        : new (BUILT_IN[name] ?? Error)(message, options);
-  if (error.name !== name) {
-    Object.defineProperty(error, "name", { value: name, configurable: true, writable: true });
+  const parts = data as Partial<ErrorData>;
+  let error = revived.get(parts);
+  if (!error) {
+    error = create(String(parts[0]), String(parts[1]), parts[2] === true);
+    revived.set(parts, error);
   }
-  Object.assign(error, props);
-  Object.defineProperty(error, "stack", { value: stack, configurable: true, writable: true });
+  complete(error, parts);
   return error;
 }
 
-/** An instance of one of ezq's error classes, without running its constructor. */
-function ownError(prototype: Error, message: string, options?: { cause: unknown }): Error {
-  const error = Object.create(prototype) as Error;
-  Object.defineProperty(error, "message", { value: message, configurable: true, writable: true });
-  if (options) {
-    Object.defineProperty(error, "cause", {
-      value: options.cause,
-      configurable: true,
-      writable: true,
-    });
-  }
+/** An error of the class `name` names, when this side has it, with no cause or props yet. */
+function create(name: string, message: string, aggregate: boolean): Error {
+  // Own-property lookups: a name such as "constructor" or "__proto__" is data, not a key
+  // of Object.prototype.
+  const own = Object.hasOwn(OWN, name) ? (OWN[name] as { prototype: Error }) : undefined;
+  const error = aggregate
+    ? new AggregateError([], message)
+    : own
+      ? (Object.create(own.prototype) as Error)
+      : new (Object.hasOwn(BUILT_IN, name) ? (BUILT_IN[name] as ErrorConstructor) : Error)(message);
+  if (own) define(error, "message", message);
+  if (error.name !== name) define(error, "name", name);
   return error;
+}
+
+/** Sets what has arrived of the error's stack, properties, cause and inner errors. */
+function complete(error: Error, [, , , stack, props, cause, errors]: Partial<ErrorData>): void {
+  define(error, "stack", stack);
+  // Defined, not assigned: a key such as "__proto__" becomes a property, not a prototype.
+  if (props) for (const pair of props) if (pair) define(error, pair[0], pair[1], true);
+  if (cause?.length) define(error, "cause", cause[0]);
+  if (errors) define(error, "errors", errors);
+}
+
+function define(target: object, key: string, value: unknown, enumerable = false): void {
+  Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable });
 }
 
 registerCodecType("Error", { reduce, revive });

@@ -18,8 +18,13 @@ export class QueueCore {
   readonly backend: Backend;
   /** True in the context that created the queue, where its messages live. */
   readonly home: boolean;
-  /** The message the last `get()` returned: done when `get()` is called again. */
-  lastGot: number | undefined;
+  /**
+   * Messages that `get()` returned and that are not done yet. A message from `get()` is
+   * done when this context calls `get()` again after receiving it, or when the task that
+   * read it ends; until then it stays leased, so a reader that dies loses nothing. A list,
+   * not one slot: several `get()` calls may be waiting at once.
+   */
+  readonly gotten: number[] = [];
   #reader: Reader | undefined;
 
   constructor(id: string, kind: ContextName, backend: Backend, home: boolean) {
@@ -34,12 +39,19 @@ export class QueueCore {
     return this.#reader;
   }
 
+  /** What `get()` returned so far is done. */
+  ackGotten(): void {
+    if (this.gotten.length === 0) return;
+    const reader = this.reader;
+    for (const id of this.gotten) reader.ack(id);
+    this.gotten.length = 0;
+  }
+
   /** The task that used this handle ended: what it read is done, what it did not is returned. */
   finish(): void {
     const reader = this.#reader;
     if (!reader) return;
-    if (this.lastGot !== undefined) reader.ack(this.lastGot);
-    this.lastGot = undefined;
+    this.ackGotten();
     reader.flushAcks();
     reader.releaseUnread();
   }

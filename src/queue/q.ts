@@ -104,14 +104,17 @@ export class Q<T = unknown> {
     return this;
   }
 
-  /** The next message; waits until one arrives. An END message is returned like any other. */
+  /**
+   * The next message; waits until one arrives. An END message is returned like any other.
+   * In a worker, a message from `get()` counts as done (and is no longer given to another
+   * reader if this worker dies) once this worker calls `get()` again after receiving it,
+   * or its task ends.
+   */
   async get(): Promise<Msg<T>> {
     const state = core(this);
-    const reader = state.reader;
-    if (state.lastGot !== undefined) reader.ack(state.lastGot);
-    state.lastGot = undefined;
-    const item = await reader.next();
-    state.lastGot = item[0];
+    state.ackGotten();
+    const item = await state.reader.next();
+    state.gotten.push(item[0]);
     return toMsg<T>(item);
   }
 
@@ -246,6 +249,17 @@ export class Q<T = unknown> {
     return `Q ${core(this).kind}`;
   }
 }
+
+// `for (const msg of q)` is an easy slip; say what to write instead of "q is not iterable".
+// Defined on the prototype, not in the class, so that TypeScript still refuses the slip.
+Object.defineProperty(Q.prototype, Symbol.iterator, {
+  value(): never {
+    throw new ArgumentTypeError(
+      "a Q is read with `for await (const msg of q)`, not `for (const msg of q)`: its messages " +
+        "arrive asynchronously",
+    );
+  },
+});
 
 /** The core of a queue handle. */
 export function core<T>(q: Q<T>): QueueCore {

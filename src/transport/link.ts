@@ -85,6 +85,12 @@ export class Link {
     if (!this.#closed) this.#port.unref();
   }
 
+  /** Sends what is queued now, and resolves once all of it has left this context. */
+  drain(): Promise<void> {
+    this.flush();
+    return this.#port.drain();
+  }
+
   /** Sends what is queued, then closes the port. */
   close(): void {
     this.flush();

@@ -17,6 +17,35 @@ export interface Port {
   /** Let the event loop end even though this port is open. */
   unref(): void;
   close(): void;
+  /**
+   * Resolves once every batch posted so far has left this context. IPC writes to a child
+   * process are asynchronous, and a process that exits with writes pending loses them.
+   */
+  drain(): Promise<void>;
+}
+
+const DRAINED = Promise.resolve();
+
+/**
+ * Counts IPC writes in flight, so that a process can wait for them before it exits:
+ * `send` calls its callback once the write has left (or failed, when the channel closed).
+ */
+class WriteTracker {
+  #pending = 0;
+  #waiters: Array<() => void> = [];
+
+  /** The callback for one `send`. */
+  start(): () => void {
+    this.#pending++;
+    return () => {
+      if (--this.#pending === 0) for (const resolve of this.#waiters.splice(0)) resolve();
+    };
+  }
+
+  drained(): Promise<void> {
+    if (this.#pending === 0) return DRAINED;
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
 }
 
 /** The parent's side of a worker thread. */
@@ -28,6 +57,8 @@ export function threadPort(worker: ThreadWorker): Port {
     ref: () => worker.ref(),
     unref: () => worker.unref(),
     close: () => void worker.terminate(),
+    // postMessage hands the batch over synchronously; nothing is left to wait for.
+    drain: () => DRAINED,
   };
 }
 
@@ -40,15 +71,17 @@ export function parentThreadPort(port: MessagePort): Port {
     ref: () => port.ref(),
     unref: () => port.unref(),
     close: () => port.close(),
+    drain: () => DRAINED,
   };
 }
 
 /** The parent's side of a child process (IPC with JSON serialization). */
 export function processPort(child: ChildProcess): Port {
+  const writes = new WriteTracker();
   return {
     // A closed channel must not throw: comlink may still release a proxy after exit.
     post: (batch) => {
-      if (child.connected) child.send(batch, swallow);
+      if (child.connected) child.send(batch, writes.start());
     },
     onBatch: (listener) => child.on("message", listener as (m: unknown) => void),
     onClose: (listener) => child.once("exit", listener),
@@ -63,14 +96,17 @@ export function processPort(child: ChildProcess): Port {
     close: () => {
       if (child.connected) child.disconnect();
     },
+    drain: () => writes.drained(),
   };
 }
 
 /** A child process's side of its IPC link to the parent. */
 export function parentProcessPort(): Port {
+  const writes = new WriteTracker();
   return {
     post: (batch) => {
-      if (process.connected) process.send?.(batch, undefined, undefined, swallow);
+      // A send that fails because the parent is gone is reported by the close event.
+      if (process.connected) process.send?.(batch, undefined, undefined, writes.start());
     },
     onBatch: (listener) => process.on("message", listener as (m: unknown) => void),
     onClose: (listener) => process.once("disconnect", listener),
@@ -79,9 +115,6 @@ export function parentProcessPort(): Port {
     close: () => {
       if (process.connected) process.disconnect();
     },
+    drain: () => writes.drained(),
   };
-}
-
-function swallow(): void {
-  // A send that fails because the other side is gone is reported by the close event.
 }

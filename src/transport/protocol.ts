@@ -9,7 +9,10 @@ export const Channel = {
   rpc: 0,
   /** The queue protocol: requests flow child to parent, replies parent to child. */
   queue: 1,
-  /** Life signals: `fatal`, an error a child process raised outside any task. */
+  /**
+   * Life signals: `fatal` (child to parent), an error a child process raised outside any
+   * task; `exit` (parent to child), the parent has everything the child sent: it may go.
+   */
   control: 2,
 } as const;
 
@@ -34,4 +37,4 @@ export type QueueFrame =
   | ["counted", req: number, size: number];
 
 /** Control frames. */
-export type ControlFrame = ["fatal", error: string];
+export type ControlFrame = ["fatal", error: string] | ["exit"];

@@ -1,8 +1,9 @@
 /**
  * The one file every worker runs. It links to the parent, offers the worker API over
  * comlink (run one task, or run chunks of `map` items), turns queue arguments into
- * handles, and reports each task's value or error. A child process whose parent is gone
- * exits: no orphans.
+ * handles, and reports each task's value or error. It leaves when its parent lets it go
+ * (see leave.ts); a child process whose parent is gone exits, even from a busy loop
+ * (see watchdog.ts): no orphans.
  */
 import { isMainThread, parentPort } from "node:worker_threads";
 import { expose } from "comlink";
@@ -13,27 +14,35 @@ import { finishRemoteQueues } from "../queue/core.js";
 import { QueueClient } from "../queue/remote.js";
 import { Link } from "../transport/link.js";
 import { parentProcessPort, parentThreadPort } from "../transport/port.js";
-import { Channel } from "../transport/protocol.js";
+import { Channel, type ControlFrame } from "../transport/protocol.js";
 import { rpcEndpoint } from "../transport/rpc.js";
 import { explainScopeError, loadTask } from "./compile.js";
+import { leave } from "./leave.js";
 import { type ChunkOutcome, encodeThrown, type Outcome } from "./outcome.js";
 import type { WorkerApi } from "./spawn.js";
 import type { Task, TaskSpec } from "./task.js";
+import { watchParent } from "./watchdog.js";
 
 const inProcess = isMainThread;
 const link = new Link(inProcess ? parentProcessPort() : parentThreadPort(parentPort as never));
 context.role = inProcess ? "process" : "thread";
 context.parent = new QueueClient(link);
 
+link.on(Channel.control, (frame) => {
+  if ((frame as ControlFrame)[0] === "exit") leave(link, 0);
+});
+
 if (inProcess) {
-  // The parent is gone (or let us go): nothing here may outlive it. A parent that died
-  // while this entry was still loading closed the channel before anyone listened.
-  link.onClose(() => process.exit(0));
+  // The parent is gone: nothing here may outlive it. A parent that died while this entry
+  // was still loading closed the channel before anyone listened.
+  link.onClose(() => leave(link, 0));
   if (!process.connected) process.exit(0);
+  watchParent();
+  // An error thrown outside any task (a timer, an unhandled rejection) ends the process as
+  // Node would, with code 1, once the parent has been told why.
   process.on("uncaughtException", (error) => {
-    link.send(Channel.control, ["fatal", encodeThrown(error).error]);
-    link.close();
-    setTimeout(() => process.exit(70), 100).unref();
+    link.send(Channel.control, ["fatal", encodeThrown(error).error] satisfies ControlFrame);
+    leave(link, 1);
   });
 }
 
@@ -52,10 +61,8 @@ const api: WorkerApi = {
     } catch (thrown) {
       finishRemoteQueues();
       return { ok: false, ...encodeThrown(explainScopeError(thrown, spec)) };
-    } finally {
-      // One task per run() worker: once the reply has left, let go of the parent.
-      setImmediate(() => link.close());
     }
+    // One task per run() worker: the parent sends `exit` once the reply has arrived.
   },
 
   chunk(spec: TaskSpec, items: string): ChunkOutcome | Promise<ChunkOutcome> {

@@ -12,6 +12,7 @@ import { Worker as ThreadWorker } from "node:worker_threads";
 import { type Remote, wrap } from "comlink";
 import { decode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
+import { ArgumentRangeError } from "../errors.js";
 import { FROM_SOURCE, WORKER_ENTRY } from "../paths.js";
 import { knownQueue } from "../queue/core.js";
 import { serveQueues } from "../queue/server.js";
@@ -53,16 +54,37 @@ export interface Child {
   /** Settles when the child is gone. */
   readonly exited: Promise<ExitInfo>;
   isAlive(): boolean;
+  /** True once this side stopped the child (`kill`), so its end is no failure of its own. */
+  readonly stopped: boolean;
   /** Stops the child now. */
   kill(): Promise<void>;
+  /**
+   * Lets the child go: it exits once what it sent has left and its output is flushed.
+   * One that is still alive after `graceMs` is stopped.
+   */
+  close(graceMs: number): Promise<void>;
 }
 
 const ENTRY = WORKER_ENTRY;
 const require = createRequire(import.meta.url);
+/** The children of this context that are still alive. */
+const live = new Set<Child>();
 
 /** Starts a worker thread or child process running the worker entry. */
 export function spawnChild(kind: ContextName, options: Readonly<WorkerOptions> = {}): Child {
-  return kind === "thread" ? spawnThread(options) : spawnProcess(options);
+  const child = kind === "thread" ? spawnThread(options) : spawnProcess(options);
+  live.add(child);
+  void child.exited.then(() => live.delete(child));
+  return child;
+}
+
+/**
+ * Stops every child this context started, and waits until each is gone: a worker that
+ * leaves takes its own workers with it, and a thread that ends must reap the processes it
+ * forked (nothing else will).
+ */
+export async function closeChildren(): Promise<void> {
+  await Promise.all([...live].map((child) => child.kill()));
 }
 
 function spawnThread({ env, execArgv, resourceLimits, name }: Readonly<WorkerOptions>): Child {
@@ -72,9 +94,14 @@ function spawnThread({ env, execArgv, resourceLimits, name }: Readonly<WorkerOpt
     ...(resourceLimits && { resourceLimits }),
     ...(name && { name }),
   };
-  const worker = FROM_SOURCE
-    ? new ThreadWorker(tsxBootstrap(), { ...settings, eval: true })
-    : new ThreadWorker(ENTRY, settings);
+  let worker: ThreadWorker;
+  try {
+    worker = FROM_SOURCE
+      ? new ThreadWorker(tsxBootstrap(), { ...settings, eval: true })
+      : new ThreadWorker(ENTRY, settings);
+  } catch (error) {
+    throw explainThreadError(error);
+  }
   let error: unknown;
   worker.on("error", (e) => {
     error ??= e;
@@ -141,6 +168,22 @@ function connect(
   void exited.then(() => {
     alive = false;
   });
+  let stopped = false;
+  const kill = () => {
+    stopped = true;
+    return parts.kill();
+  };
+  const close = async (graceMs: number) => {
+    link.send(Channel.control, ["exit"] satisfies ControlFrame);
+    link.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([exited, grace]);
+    clearTimeout(timer);
+    if (alive) await kill();
+  };
   return {
     kind,
     label,
@@ -148,8 +191,25 @@ function connect(
     api: wrap<WorkerApi>(rpcEndpoint(link)),
     exited,
     isAlive: () => alive,
+    get stopped() {
+      return stopped;
+    },
+    close,
     ...parts,
+    kill,
   };
+}
+
+/** Node's refusal of a thread's flags, said in ezq's terms: what was wrong and what to do. */
+function explainThreadError(error: unknown): unknown {
+  if ((error as { code?: string }).code !== "ERR_WORKER_INVALID_EXEC_ARGV") return error;
+  const flags = (error as Error).message.replace(/^[^:]*:\s*/, "");
+  return new ArgumentRangeError(
+    `worker option execArgv has flags a thread cannot take (${flags}): threads share their ` +
+      "process's V8 flags; use resourceLimits for a thread's heap, or a process worker " +
+      '(run, or map with kind: "process") for other flags',
+    { cause: error },
+  );
 }
 
 /** How errors name a worker: `thread worker 3`, `process worker "resizer" (pid 123)`. */

@@ -47,11 +47,16 @@ function reportUnobservedOnExit(): void {
         `ezq: a ${worker.kind} worker failed and join() was never called:\n${detail}\n`,
       );
     }
+    // As Node does for a rejection nobody handled: the script failed, so its exit code says so.
+    if (unobserved.size > 0 && !process.exitCode) process.exitCode = 1;
   });
 }
 
-/** How long a worker may linger after its task ended before it is stopped (ms). */
-const EXIT_GRACE_MS = 500;
+/**
+ * How long a worker may take to leave after its task ended (flushing its output) before it
+ * is stopped (ms). A worker leaves in a moment unless its stdout is a pipe nobody reads.
+ */
+const EXIT_GRACE_MS = 5_000;
 const CREATE = Symbol("ezq.createWorker");
 
 /**
@@ -110,7 +115,7 @@ export class Worker<R = unknown> {
     // join() is how results and errors are observed: a failure must not crash the process
     // as an unhandled rejection, nor vanish if nobody ever asks (see unobserved).
     this.#result.catch((error: unknown) => {
-      if (this.#joined || this.#terminated) return;
+      if (this.#joined || error instanceof WorkerTerminatedError) return;
       unobserved.set(this as Worker, error);
       reportUnobservedOnExit();
     });
@@ -146,14 +151,17 @@ export class Worker<R = unknown> {
     ]);
     if ("exit" in first) throw this.#exitError(first.exit);
     this.#finished = true;
-    await lingerThenStop(child);
+    await child.close(EXIT_GRACE_MS);
     const { outcome } = first;
     if (outcome.ok) return decode(outcome.value) as R;
     throw decodeThrown(outcome.error, outcome.isError);
   }
 
   #exitError(exit: ExitInfo): Error {
-    if (this.#terminated) return new WorkerTerminatedError(this.#child.label);
+    // Stopped on purpose: by terminate(), or by its parent context leaving.
+    if (this.#terminated || this.#child.stopped) {
+      return new WorkerTerminatedError(this.#child.label);
+    }
     return new WorkerExitError(this.#child.label, exit.code, exit.signal, { cause: exit.error });
   }
 }
@@ -169,17 +177,6 @@ function starter(kind: ContextName, options: Readonly<WorkerOptions>): WorkerSta
         checkWorkerOptions(what, kind, { ...options, ...checkWorkerOptions(what, kind, more) }),
       ),
   });
-}
-
-/** Waits briefly for a finished worker to exit by itself, then stops it. */
-async function lingerThenStop(child: Child): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, EXIT_GRACE_MS);
-  });
-  await Promise.race([child.exited, grace]);
-  clearTimeout(timer);
-  if (child.isAlive()) await child.kill();
 }
 
 /**

@@ -15,13 +15,17 @@ export interface ScriptResult {
 export function runScript(
   command: string,
   args: string[],
-  { cwd = ROOT, deadlineMs = 60_000 }: { cwd?: string; deadlineMs?: number } = {},
+  {
+    cwd = ROOT,
+    deadlineMs = 60_000,
+    maxBuffer = 16 * 1024 * 1024,
+  }: { cwd?: string; deadlineMs?: number; maxBuffer?: number } = {},
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
-      { cwd, timeout: deadlineMs, killSignal: "SIGKILL" },
+      { cwd, timeout: deadlineMs, killSignal: "SIGKILL", maxBuffer },
       (error, stdout, stderr) => {
         if (error && (error as { killed?: boolean }).killed) {
           reject(new Error(`${args.join(" ")} did not exit within ${deadlineMs} ms\n${stderr}`));

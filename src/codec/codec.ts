@@ -77,15 +77,11 @@ function isJsonExact(value: unknown, depth: number): boolean {
         }
         return true;
       }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false;
+      // JSON.parse makes Object.prototype objects: one without a prototype goes to devalue,
+      // which keeps that. An own "__proto__" key is fine: JSON.parse makes it an own key too.
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
       for (const key in value) {
-        if (
-          key === "__proto__" ||
-          !isJsonExact((value as Record<string, unknown>)[key], depth + 1)
-        ) {
-          return false;
-        }
+        if (!isJsonExact((value as Record<string, unknown>)[key], depth + 1)) return false;
       }
       return Object.getOwnPropertySymbols(value).length === 0;
     }

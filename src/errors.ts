@@ -178,3 +178,13 @@ export function preview(value: unknown): string {
       return String(value);
   }
 }
+
+/**
+ * A `map()` result was consumed already: its results go either to one `for await` loop or
+ * to the promise (`await`, `then`), once.
+ */
+export class MapConsumedError extends EzqError {
+  constructor(message: string) {
+    super("EZQ_MAP_CONSUMED", message);
+  }
+}

@@ -20,6 +20,7 @@ export {
   ArgumentTypeError,
   DataCloneError,
   EzqError,
+  MapConsumedError,
   TaskScopeError,
   TaskSourceError,
   ThrownValueError,
@@ -29,14 +30,11 @@ export {
   WorkerTerminatedError,
 } from "./errors.js";
 export { END_MSG, Msg, type MsgOptions } from "./msg.js";
-export {
-  type IterablesFor,
-  type MapOptions,
-  type MapProgress,
-  MapResult,
-  map,
-} from "./pool/map.js";
-export { closePools, type PoolStats, poolStats } from "./pool/pool.js";
+export { type IterablesFor, map } from "./pool/map.js";
+export { DEFAULT_IDLE_TIMEOUT, type MapOptions, type MapProgress } from "./pool/map-options.js";
+export { MapResult } from "./pool/map-result.js";
+export type { PoolStats } from "./pool/pool.js";
+export { closePools, poolStats } from "./pool/pools.js";
 export { type ItemsOptions, Q } from "./queue/q.js";
 export type { WorkerOptions } from "./worker/options.js";
 export { fromModule, type Task } from "./worker/task.js";

@@ -1,5 +1,6 @@
 import {
   closePools,
+  DataCloneError,
   type MapProgress,
   MapResult,
   map,
@@ -127,6 +128,8 @@ describe("map", () => {
   });
 
   it("yields as results complete with ordered: false", async () => {
+    // Four warm workers first, so that no item waits for a worker to start.
+    await map((x: number) => x, [0, 1, 2, 3], { chunkSize: 1, num: 4 });
     const result = await map(
       async (x: number) => {
         await new Promise((resolve) => setTimeout(resolve, x === 0 ? 200 : 1));
@@ -275,9 +278,17 @@ describe("map", () => {
     expect(sum).toBe(328350);
   });
 
-  it("refuses inputs that cannot cross, naming the item", async () => {
-    await expect(map((f: unknown) => f, [1, 2, () => 3])).rejects.toThrow(
-      /input\[2\]\[0\]: it is a function/,
+  it("refuses inputs that cannot cross with a DataCloneError naming the item's path", async () => {
+    const items = [...Array(20).keys()].map((i) => ({ i, fn: i === 12 ? () => i : undefined }));
+    const error = await map((item: { i: number }) => item.i, items, { chunkSize: 5 }).catch(
+      (e: unknown) => e,
     );
+    expect(error).toBeInstanceOf(DataCloneError);
+    expect(error).toMatchObject({ code: "EZQ_DATA_CLONE", path: "input[12].fn" });
+    expect((error as Error).message).toMatch(/input\[12\]\.fn: it is a function/);
+    const zipped = await map((a: number, b: unknown) => [a, b], [1, 2], [3, Symbol("s")]).catch(
+      (e: unknown) => e,
+    );
+    expect(zipped).toMatchObject({ path: "input[1][1]" });
   });
 });

@@ -188,6 +188,37 @@ describe("dead workers never hang anything", () => {
   });
 });
 
+describe("map counts worker deaths", () => {
+  it.each(["thread", "process"] as const)(
+    "on %s workers, once per dead worker, not once per chunk it held",
+    async (kind) => {
+      const dir = mkdtempSync(join(tmpdir(), "ezq-deaths-"));
+      try {
+        const counter = join(dir, "deaths");
+        // One worker holding two chunks dies twice: two deaths, under the bound of three.
+        const result = await map(
+          async (x: number, counter: string) => {
+            const fs = await import("node:fs");
+            const deaths = fs.existsSync(counter) ? Number(fs.readFileSync(counter, "utf8")) : 0;
+            if (x === 3 && deaths < 2) {
+              fs.writeFileSync(counter, String(deaths + 1));
+              process.exit(1);
+            }
+            return x;
+          },
+          [...Array(8).keys()],
+          Array(8).fill(counter),
+          { kind, num: 1, chunkSize: 1 },
+        );
+        expect(result).toEqual([...Array(8).keys()]);
+        expect(readFileSync(counter, "utf8")).toBe("2");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
 describe("no orphans", () => {
   it("a parent killed with SIGKILL leaves none of its child processes alive 2 seconds later", async () => {
     const parent = spawn(process.execPath, [TSX, "test/fixtures/orphan-parent.ts"], {

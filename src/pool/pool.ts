@@ -1,37 +1,30 @@
 /**
- * Warm pools of workers for `map`. Starting a worker costs 20-70 ms, so a pool is kept
- * per set of options (the key is a stable JSON of them) and reused across `map` calls.
- * Idle workers are unref'd: a script that is done exits even while its pool is warm.
- * A worker that dies is dropped and replaced on demand; its calls fail with a
- * `WorkerExitError` so that their owner can retry them.
+ * A warm pool of workers of one kind and one set of worker options, shared by every
+ * `map` call that asks for them. Starting a worker costs 20-70 ms, so workers are kept
+ * between calls, unref'd while idle (a script that is done exits even while its pool is
+ * warm), and stopped once idle for the idle timeout. A worker that dies is dropped and
+ * replaced on demand; its calls fail with a `WorkerExitError` so that their owner can
+ * retry them.
  */
-import { createRequire } from "node:module";
 import type { ContextName } from "../constants.js";
-import { WorkerExitError } from "../errors.js";
+import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
+import type { QueueCore } from "../queue/core.js";
 import type { WorkerOptions } from "../worker/options.js";
 import type { ChunkOutcome } from "../worker/outcome.js";
-import { closeSpare } from "../worker/spare.js";
-import { type Child, spawnChild } from "../worker/spawn.js";
+import { type ExitInfo, spawnChild } from "../worker/spawn.js";
 import type { TaskSpec } from "../worker/task.js";
+import type { Call, PoolCall } from "./call.js";
+import { Lease, type LeaseHost } from "./lease.js";
+import { Member } from "./member.js";
 
 /** Chunks in flight per worker: one running, one waiting, so a worker never idles between. */
 export const DEPTH = 2;
-
-/** One chunk given to the pool. */
-export interface PoolCall {
-  readonly result: Promise<ChunkOutcome>;
-  /**
-   * Withdraws the call: a queued call is dropped; a running one is stopped by stopping
-   * its worker (the worker's other calls go back to the queue, unharmed).
-   */
-  cancel(): void;
-}
 
 /** What a warm pool is doing, from `poolStats()`. */
 export interface PoolStats {
   /** `"thread"` or `"process"`. */
   kind: ContextName;
-  /** The most workers this pool starts (`map`'s `num`). */
+  /** The most workers this pool runs now: the largest `num` of the calls using it (or of the last one). */
   size: number;
   /** Workers alive now. */
   workers: number;
@@ -43,46 +36,49 @@ export interface PoolStats {
   taskMs: number;
 }
 
-interface Call {
-  readonly spec: TaskSpec;
-  readonly items: string;
-  readonly count: number;
-  resolve(outcome: ChunkOutcome): void;
-  reject(error: unknown): void;
-  member?: Member;
-  cancelled?: boolean;
-}
-
-interface Member {
-  readonly child: Child;
-  /** The calls this worker is running or holds next. */
-  readonly calls: Set<Call>;
-  /** Stopped on purpose (a cancelled call): its other calls are re-queued, not failed. */
-  retiring: boolean;
-}
-
-/** A set of warm workers of one kind. */
-export class Pool {
+/** A set of warm workers of one kind and one set of worker options. */
+export class Pool implements LeaseHost {
   readonly kind: ContextName;
-  readonly size: number;
   readonly options: Readonly<WorkerOptions>;
   readonly #members: Member[] = [];
+  readonly #leases = new Set<Lease>();
+  readonly #onEmpty: (pool: Pool) => void;
   #queue: Call[] = [];
+  #size = 0;
   #closed = false;
   #tasksDone = 0;
   #taskMs = 0;
 
-  constructor(kind: ContextName, size: number, options: Readonly<WorkerOptions> = {}) {
+  /** `onEmpty` runs when the pool has no workers and no calls left: it may be forgotten. */
+  constructor(
+    kind: ContextName,
+    options: Readonly<WorkerOptions>,
+    onEmpty: (pool: Pool) => void = () => {},
+  ) {
     this.kind = kind;
-    this.size = size;
     this.options = options;
+    this.#onEmpty = onEmpty;
   }
 
-  /** Runs one chunk of `count` items on the least busy worker, starting workers as needed. */
-  call(spec: TaskSpec, items: string, count: number): PoolCall {
+  /** A share of this pool for one `map` call: at most `limit` workers at once. */
+  lease(limit: number, idleTimeout: number): Lease {
+    const lease = new Lease(this, limit, idleTimeout);
+    this.#leases.add(lease);
+    this.#size = Math.max(...[...this.#leases].map((open) => open.limit));
+    return lease;
+  }
+
+  /** Runs one chunk for `lease` (use `lease.call`). */
+  call(
+    lease: Lease,
+    spec: TaskSpec,
+    items: string,
+    count: number,
+    queues: readonly QueueCore[],
+  ): PoolCall {
     let call: Call | undefined;
     const result = new Promise<ChunkOutcome>((resolve, reject) => {
-      call = { spec, items, count, resolve, reject };
+      call = { spec, items, count, queues, lease, resolve, reject };
     });
     const queued = call as Call;
     this.#queue.push(queued);
@@ -90,11 +86,20 @@ export class Pool {
     return { result, cancel: () => this.#cancel(queued) };
   }
 
+  /** Ends `lease` (use `lease.release`). */
+  release(lease: Lease): void {
+    if (!this.#leases.delete(lease)) return;
+    if (this.#leases.size > 0) {
+      this.#size = Math.max(...[...this.#leases].map((open) => open.limit));
+    }
+    this.#forgetIfEmpty();
+  }
+
   /** What this pool is doing now. */
   stats(): PoolStats {
     return {
       kind: this.kind,
-      size: this.size,
+      size: this.#size,
       workers: this.#members.length,
       busy: this.#members.filter((member) => member.calls.size > 0).length,
       tasksDone: this.#tasksDone,
@@ -102,10 +107,12 @@ export class Pool {
     };
   }
 
-  /** Stops every worker of this pool. */
+  /** Stops every worker of this pool; calls still waiting for one fail. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#members.map((member) => member.child.kill()));
+    for (const member of this.#members) member.retiring = true;
+    this.#dispatch();
+    await Promise.all(this.#members.map((member) => stop(member)));
   }
 
   #cancel(call: Call): void {
@@ -114,62 +121,50 @@ export class Pool {
     const { member } = call;
     if (!member) {
       this.#queue = this.#queue.filter((queued) => queued !== call);
+      this.#forgetIfEmpty();
       return;
     }
     if (!member.calls.has(call)) return; // already answered
-    member.retiring = true;
-    void member.child.kill();
+    this.#retire(member);
   }
 
   #dispatch(): void {
-    while (this.#queue.length > 0) {
-      const member = this.#pick();
-      if (!member) return;
-      this.#send(member, this.#queue.shift() as Call);
+    if (this.#closed) this.#refuseQueued();
+    if (this.#queue.length === 0) return;
+    const waiting: Call[] = [];
+    for (const call of this.#queue) {
+      const member = this.#pick(call.lease);
+      if (member) this.#send(member, call);
+      else waiting.push(call);
     }
+    this.#queue = waiting;
   }
 
-  #pick(): Member | undefined {
+  /**
+   * The least busy worker `lease` may use, or a new one if that is allowed and better.
+   * Workers on their way out (retiring) do not count: their replacements start at once.
+   */
+  #pick(lease: Lease): Member | undefined {
     let best: Member | undefined;
+    let staying = 0;
     for (const member of this.#members) {
-      if (member.retiring || member.calls.size >= DEPTH) continue;
+      if (member.retiring) continue;
+      staying++;
+      if (member.calls.size >= DEPTH || !lease.admits(member)) continue;
       if (!best || member.calls.size < best.calls.size) best = member;
     }
-    if ((!best || best.calls.size > 0) && this.#members.length < this.size && !this.#closed) {
-      return this.#start();
-    }
+    const mayStart = !lease.full && staying < this.#size;
+    if ((!best || best.calls.size > 0) && mayStart) return this.#start();
     return best;
   }
 
   #start(): Member {
     const child = spawnChild(this.kind, this.options);
-    const member: Member = { child, calls: new Set(), retiring: false };
+    const member = new Member(child, (idle) => this.#retireIfIdle(idle));
     this.#members.push(member);
     child.link.unref();
     void child.exited.then((exit) => this.#onExit(member, exit));
     return member;
-  }
-
-  #onExit(
-    member: Member,
-    exit: { code: number | null; signal: NodeJS.Signals | null; error?: unknown },
-  ): void {
-    const index = this.#members.indexOf(member);
-    if (index >= 0) this.#members.splice(index, 1);
-    const calls = [...member.calls].filter((call) => !call.cancelled);
-    member.calls.clear();
-    if (member.retiring) {
-      // Stopped for a cancelled call: the others lose nothing and run elsewhere.
-      for (const call of calls) call.member = undefined;
-      this.#queue.unshift(...calls);
-    } else {
-      const { child } = member;
-      const error = new WorkerExitError(`${child.label} of a map pool`, exit.code, exit.signal, {
-        cause: exit.error,
-      });
-      for (const call of calls) call.reject(error);
-    }
-    this.#dispatch();
   }
 
   #send(member: Member, call: Call): void {
@@ -178,67 +173,85 @@ export class Pool {
     if (calls.size === 0) child.link.ref();
     calls.add(call);
     call.member = member;
-    const settle = (report: () => void) => {
-      if (!calls.delete(call)) return; // the worker died and the call was handled already
-      if (calls.size === 0) child.link.unref();
-      report();
-      this.#dispatch();
-    };
+    call.lease.add(member);
+    member.hold(call.queues);
+    member.idleMs = call.lease.idleTimeout;
     (child.api.chunk(call.spec, call.items) as Promise<ChunkOutcome>).then(
       (outcome) =>
-        settle(() => {
+        this.#settle(member, call, () => {
           this.#tasksDone += outcome.ok ? call.count : outcome.index;
           if (outcome.ok) this.#taskMs += outcome.ms;
           call.resolve(outcome);
         }),
-      (error) => settle(() => call.reject(error)),
+      (error) => this.#settle(member, call, () => call.reject(error)),
     );
   }
-}
 
-const pools = new Map<string, Pool>();
-const require = createRequire(import.meta.url);
-/** Loaded on first use: workers never need it, and a CommonJS load costs a new thread ~5 ms. */
-let stableStringify: ((value: unknown) => string) | undefined;
-
-/**
- * The warm pool for these options, created on first use. The key is a stable JSON of
- * the options, so the same options in another order find the same pool.
- */
-export function poolFor(
-  kind: ContextName,
-  size: number,
-  options: Readonly<WorkerOptions> = {},
-): Pool {
-  stableStringify ??= require("fast-json-stable-stringify") as (value: unknown) => string;
-  const key = stableStringify({ kind, size, options });
-  let pool = pools.get(key);
-  if (!pool) {
-    pool = new Pool(kind, size, options);
-    pools.set(key, pool);
+  #settle(member: Member, call: Call, report: () => void): void {
+    if (!member.calls.delete(call)) return; // the worker died and the call was handled already
+    call.lease.remove(member);
+    if (member.calls.size === 0) {
+      member.child.link.unref();
+      member.idle.start(member.idleMs);
+    }
+    report();
+    this.#dispatch();
   }
-  return pool;
+
+  #onExit(member: Member, exit: ExitInfo): void {
+    const index = this.#members.indexOf(member);
+    if (index >= 0) this.#members.splice(index, 1);
+    member.idle.cancel();
+    const calls = [...member.calls];
+    member.calls.clear();
+    for (const call of calls) call.lease.drop(member);
+    const live = calls.filter((call) => !call.cancelled);
+    if (member.retiring) {
+      // Stopped on purpose: its other calls lose nothing and run elsewhere.
+      for (const call of live) call.member = undefined;
+      this.#queue.unshift(...live);
+    } else {
+      // One death, one error: the caller counts deaths, not the calls a death failed.
+      const error = new WorkerExitError(
+        `${member.child.label} of a map pool`,
+        exit.code,
+        exit.signal,
+        { cause: exit.error },
+      );
+      for (const call of live) call.reject(error);
+    }
+    this.#dispatch();
+    this.#forgetIfEmpty();
+  }
+
+  #retireIfIdle(member: Member): void {
+    if (member.calls.size === 0 && !member.retiring) this.#retire(member);
+  }
+
+  #retire(member: Member): void {
+    member.retiring = true;
+    void stop(member);
+  }
+
+  #refuseQueued(): void {
+    const queued = this.#queue;
+    this.#queue = [];
+    const error = new WorkerTerminatedError("a worker of a map pool stopped by closePools()");
+    for (const call of queued) call.reject(error);
+  }
+
+  #forgetIfEmpty(): void {
+    if (this.#members.length + this.#leases.size + this.#queue.length === 0) this.#onEmpty(this);
+  }
 }
 
-/**
- * What each warm `map` pool is doing: its workers, how many are busy, the items done and
- * the time spent in tasks. Cheap enough to call for every progress update.
- *
- * @example
- * ```ts
- * for (const pool of poolStats()) console.log(`${pool.kind}: ${pool.busy}/${pool.workers} busy, ${pool.tasksDone} done`);
- * ```
- */
-export function poolStats(): PoolStats[] {
-  return [...pools.values()].map((pool) => pool.stats());
-}
+/** How long an idle worker that was let go may take to flush its output and leave. */
+const LEAVE_GRACE_MS = 2_000;
 
 /**
- * Stops the workers of every warm pool, and the spare thread, now. Never needed for a
- * script to exit (idle workers hold nothing); useful in test teardown or to free memory.
+ * Stops a pool worker: an idle one is let go, so that what its tasks wrote to stdout is
+ * flushed first; a busy one (a cancelled call) is stopped now.
  */
-export async function closePools(): Promise<void> {
-  const all = [...pools.values()];
-  pools.clear();
-  await Promise.all([...all.map((pool) => pool.close()), closeSpare()]);
+function stop(member: Member): Promise<void> {
+  return member.calls.size === 0 ? member.child.close(LEAVE_GRACE_MS) : member.child.kill();
 }

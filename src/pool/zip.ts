@@ -6,20 +6,24 @@ import { ArgumentTypeError, preview } from "../errors.js";
 
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
 
-/** Reads argument tuples in chunks. */
+/** Reads argument tuples. */
 export class ZipReader {
   readonly #iterators: AnyIterator[];
-  readonly #sync: boolean;
+  /** True when no iterable is async: tuples can be read in a synchronous loop. */
+  readonly sync: boolean;
+  /** Iterators with a `next()` still pending: closing them must not wait for it. */
+  readonly #reading = new Set<AnyIterator>();
   #done = false;
 
   constructor(iterables: unknown[]) {
     this.#iterators = iterables.map((iterable, i) => iteratorOf(iterable, i));
-    this.#sync = iterables.every(
+    this.sync = iterables.every(
       (iterable) =>
         typeof (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function",
     );
   }
 
+  /** True once an input ended or the reader was closed. */
   get done(): boolean {
     return this.#done;
   }
@@ -39,9 +43,8 @@ export class ZipReader {
     return Number.isFinite(length) ? length : undefined;
   }
 
-  /** Up to `n` tuples; fewer only at the end of the input. */
-  read(n: number): unknown[][] | Promise<unknown[][]> {
-    if (!this.#sync) return this.#readAsync(n);
+  /** Up to `n` tuples of sync inputs; fewer only at the end of the input. */
+  readSync(n: number): unknown[][] {
     const out: unknown[][] = [];
     while (out.length < n && !this.#done) {
       const tuple: unknown[] = [];
@@ -58,31 +61,62 @@ export class ZipReader {
     return out;
   }
 
-  /** Stops reading: closes every input that is still open (generators run their `finally`). */
+  /** The next tuple, or `undefined` at the end of the input. */
+  async next(): Promise<unknown[] | undefined> {
+    if (this.#done) return undefined;
+    const steps = await Promise.all(this.#iterators.map((iterator) => this.#step(iterator)));
+    if (this.#done) return undefined;
+    if (steps.some((step) => step.done)) {
+      this.#finish();
+      return undefined;
+    }
+    return steps.map((step) => step.value);
+  }
+
+  /**
+   * Stops reading: closes every input still open (generators run their `finally`), and
+   * rejects if closing one threw. An input suspended in a `next()` cannot close before
+   * that `next()` settles: it is asked to, without waiting, and its later failure ignored.
+   */
   async close(): Promise<void> {
     if (this.#done) return;
     this.#done = true;
-    await Promise.all(this.#iterators.map(async (iterator) => iterator.return?.()));
+    const waits: Promise<unknown>[] = [];
+    for (const iterator of this.#iterators) {
+      if (this.#reading.has(iterator)) void closeQuietly(iterator);
+      else waits.push(closeNow(iterator));
+    }
+    await Promise.all(waits);
   }
 
-  async #readAsync(n: number): Promise<unknown[][]> {
-    const out: unknown[][] = [];
-    while (out.length < n && !this.#done) {
-      const steps = await Promise.all(this.#iterators.map((iterator) => iterator.next()));
-      if (steps.some((step) => step.done)) {
-        this.#finish();
-        return out;
-      }
-      out.push(steps.map((step) => step.value));
+  async #step(iterator: AnyIterator): Promise<IteratorResult<unknown>> {
+    this.#reading.add(iterator);
+    try {
+      return await iterator.next();
+    } finally {
+      this.#reading.delete(iterator);
     }
-    return out;
   }
 
   /** One input ended: close the others, as zip stops at the shortest. */
   #finish(): void {
     this.#done = true;
-    for (const iterator of this.#iterators) void iterator.return?.();
+    for (const iterator of this.#iterators) void closeQuietly(iterator);
   }
+}
+
+/** Calls `return()` now, so that a sync generator's `finally` runs before this returns. */
+function closeNow(iterator: AnyIterator): Promise<unknown> {
+  try {
+    return Promise.resolve(iterator.return?.());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Closes an input nobody waits for: a failure of its `finally` has nowhere to go. */
+function closeQuietly(iterator: AnyIterator): Promise<unknown> {
+  return closeNow(iterator).catch(() => {});
 }
 
 function iteratorOf(iterable: unknown, index: number): AnyIterator {

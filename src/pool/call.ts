@@ -1,0 +1,34 @@
+/** A chunk of `map` items on its way through a pool. */
+import type { QueueCore } from "../queue/core.js";
+import type { ChunkOutcome } from "../worker/outcome.js";
+import type { TaskSpec } from "../worker/task.js";
+import type { Lease } from "./lease.js";
+import type { Member } from "./member.js";
+
+/** One chunk given to the pool, as its caller sees it. */
+export interface PoolCall {
+  /**
+   * The chunk's outcome. Rejects with a `WorkerExitError` if its worker died: every call
+   * that worker held gets the same error object, so one death is one error.
+   */
+  readonly result: Promise<ChunkOutcome>;
+  /**
+   * Withdraws the call: a queued call is dropped; a running one is stopped by stopping
+   * its worker (the worker's other calls go back to the queue, unharmed).
+   */
+  cancel(): void;
+}
+
+/** One chunk inside the pool. */
+export interface Call {
+  readonly spec: TaskSpec;
+  readonly items: string;
+  readonly count: number;
+  /** Queues the items carry: each worker that gets them holds them until it exits. */
+  readonly queues: readonly QueueCore[];
+  readonly lease: Lease;
+  resolve(outcome: ChunkOutcome): void;
+  reject(error: unknown): void;
+  member?: Member;
+  cancelled?: boolean;
+}

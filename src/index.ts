@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import "./codec/error-codec.js";
+import "./codec/proto-key-codec.js";
 
 export {
   CONTEXT_NAMES,

@@ -112,7 +112,7 @@ describe("no orphans, no zombies", () => {
       const busy = fixture.line as number[];
       expect(busy.every(isRunning)).toBe(true);
       fixture.kill(signal);
-      await eventually(() => !busy.some(isRunning), 2_000).catch(() => {
+      await eventually(() => !busy.some(isRunning), "busy children gone", 2_000).catch(() => {
         throw new Error(`still running: ${busy.filter(isRunning).map(describeProcess)}`);
       });
     },
@@ -123,7 +123,7 @@ describe("no orphans, no zombies", () => {
     try {
       const forked = fixture.line as number[];
       expect(forked).toHaveLength(2);
-      await eventually(() => !forked.some(exists), 3_000).catch(() => {
+      await eventually(() => !forked.some(exists), "forked children reaped", 3_000).catch(() => {
         throw new Error(`left behind: ${forked.filter(exists).map(describeProcess)}`);
       });
     } finally {

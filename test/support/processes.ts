@@ -1,25 +1,8 @@
-/** Looking at processes from tests: alive or not, and waiting for a condition. */
+/** Looking at processes from tests: which exist, what they are, and starting fixtures. */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+export { eventually, isRunning } from "./deadline.js";
 import { TSX } from "./run-script.js";
-
-/** Waits until `check` holds, polling; fails after `deadlineMs` (a bound, not a speed claim). */
-export async function eventually(check: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Alive and not a zombie (an exited process its parent has not reaped yet). */
-export function isRunning(pid: number): boolean {
-  try {
-    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, "utf8"));
-  } catch {
-    return false;
-  }
-}
 
 /** The process exists at all, zombie or not: a zombie is a child nobody reaped. */
 export function exists(pid: number): boolean {

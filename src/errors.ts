@@ -65,22 +65,39 @@ export class TaskSourceError extends EzqError {
   }
 }
 
-/** A task used a name that exists only in the caller's scope, not in the worker. */
+/**
+ * A task used a name that exists only in the caller's scope, not in the worker: a variable,
+ * a function, or an import of the caller's module.
+ */
 export class TaskScopeError extends EzqError {
-  /** The name the task used. */
+  /** The name the task used, as the caller's code spells it. */
   readonly variable: string;
+  /**
+   * When the name is an import of the caller's module: the module it comes from, as the
+   * caller wrote it (`"node:crypto"`), and a statement that imports it inside the task
+   * (`const { createHash } = await import("node:crypto")`).
+   */
+  readonly imported: { from: string; statement: string } | undefined;
 
-  constructor(variable: string, options?: { cause?: unknown }) {
+  constructor(
+    variable: string,
+    options?: { cause?: unknown; imported?: { from: string; statement: string } },
+  ) {
+    const imported = options?.imported;
+    const fix = imported
+      ? `\`${variable}\` is imported by the caller's module from ${JSON.stringify(imported.from)}: ` +
+        `import it inside the task instead (\`${imported.statement}\`)`
+      : `Pass \`${variable}\` as an argument, or import it inside the task ` +
+        '(`const { x } = await import("module")`)';
     super(
       "EZQ_TASK_SCOPE",
       `The task uses \`${variable}\`, which is not defined in the worker: a task runs in another ` +
         "thread or process and cannot see variables, imports or functions from the caller's " +
-        `scope. Pass \`${variable}\` as an argument, import it inside the task ` +
-        '(`const { x } = await import("module")`), or give the task by reference with ' +
-        "`fromModule(url, exportName)`.",
-      options,
+        `scope. ${fix}, or give the task by reference with \`fromModule(url, exportName)\`.`,
+      options && "cause" in options ? { cause: options.cause } : undefined,
     );
     this.variable = variable;
+    this.imported = imported;
   }
 }
 

@@ -30,7 +30,10 @@ export function explainScopeError(error: unknown, spec: TaskSpec): unknown {
   const member = vite ? new RegExp(`${written}\\.([\\w$]+)`).exec(spec.source)?.[1] : undefined;
   const imported = findImport(spec.caller, vite ? { index: Number(vite[1]), member } : written);
   const name = imported?.local ?? member ?? written;
-  const explained = new TaskScopeError(name, { cause: error, ...(imported && { imported }) });
+  const explained = new TaskScopeError(name, {
+    cause: error,
+    ...(imported && { imported: { from: imported.from, statement: imported.statement } }),
+  });
   // The error is about the task's line, not about this function.
   explained.stack = [`${explained.name}: ${explained.message}`, ...frames].join("\n");
   return explained;

@@ -17,6 +17,7 @@ import { IMPORT, rewriteImports } from "./rewrite.js";
 import { TOOL_SHIMS } from "./shims.js";
 import { taskFile } from "./stack.js";
 import type { Task, TaskSpec } from "./task.js";
+import { readyToImport } from "./tsx.js";
 
 export { explainScopeError } from "./scope.js";
 
@@ -67,6 +68,7 @@ function compile(source: string, spec: Extract<TaskSpec, { source: string }>): T
 }
 
 async function importExport(moduleUrl: string, name: string): Promise<Task> {
+  await readyToImport(moduleUrl);
   const mod = (await import(moduleUrl)) as Record<string, unknown>;
   const task = mod[name];
   if (typeof task !== "function") {
@@ -83,6 +85,7 @@ async function importFrom(specifier: string, caller: string | undefined): Promis
   if (target.startsWith("/")) target = pathToFileURL(target).href;
   if (caller && /^\.\.?\//.test(target)) target = new URL(target, caller).href;
   if (target === "ezq" || OWN_INDEX.includes(target)) return import("../index.js");
+  await readyToImport(target);
   try {
     return await import(target);
   } catch (error) {

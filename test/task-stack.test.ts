@@ -121,7 +121,9 @@ describe("under tsx, in a script", () => {
         new RegExp(`at check \\(.*task-stack\\.ts:${lineOf(fixture, "// nested", " line")}:24\\)$`),
       );
       expect(task).toContain(`task-stack.ts:${lineOf(fixture, "return check", "(x)")}:12`);
-      expect(site).toContain(`task-stack.ts:${lineOf(fixture, "const error: Error = await start(")}:`);
+      expect(site).toContain(
+        `task-stack.ts:${lineOf(fixture, "const error: Error = await start(")}:`,
+      );
       expectNoMachinery(stack);
     }
     expect(frames(mapped)[0]).toContain(`task-stack.ts:${lineOf(fixture, "// map", " line")}:`);

@@ -60,6 +60,7 @@ export class DataCloneError extends EzqError {
 
 /** The function given as a task cannot be shipped to a worker. */
 export class TaskSourceError extends EzqError {
+  /** @param message - what cannot be shipped, and what to pass instead. */
   constructor(message: string) {
     super("EZQ_TASK_SOURCE", message);
   }
@@ -72,13 +73,21 @@ export class TaskSourceError extends EzqError {
 export class TaskScopeError extends EzqError {
   /** The name the task used, as the caller's code spells it. */
   readonly variable: string;
-  /**
-   * When the name is an import of the caller's module: the module it comes from, as the
-   * caller wrote it (`"node:crypto"`), and a statement that imports it inside the task
-   * (`const { createHash } = await import("node:crypto")`).
-   */
-  readonly imported: { from: string; statement: string } | undefined;
+  /** When the name is an import of the caller's module: where from, and how to import it in the task. */
+  readonly imported:
+    | {
+        /** The module the caller imports it from, as the caller wrote it: `"node:crypto"`. */
+        from: string;
+        /** A statement that imports it inside the task: `const { createHash } = await import("node:crypto")`. */
+        statement: string;
+      }
+    | undefined;
 
+  /**
+   * @param variable - the name, as the caller's code spells it.
+   * @param options - the `ReferenceError` the worker raised (`cause`), and the import the
+   *   name comes from, if it is one (`imported`).
+   */
   constructor(
     variable: string,
     options?: { cause?: unknown; imported?: { from: string; statement: string } },

@@ -9,7 +9,13 @@ import { ArgumentTypeError, preview, TaskSourceError } from "../errors.js";
 import { expectString } from "../validate.js";
 import { isMachinery, rememberTask, untagged } from "./stack.js";
 
-/** A worker function: plain, sync or async, taking data and queues. */
+/**
+ * A worker function: plain, sync or async, taking data and queues.
+ *
+ * @typeParam A - its parameters.
+ * @typeParam R - what it returns (a promise is awaited in the worker).
+ * @param args - data that can cross to a worker, and queues.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: a task may take any arguments
 export type Task<A extends unknown[] = any[], R = unknown> = (...args: A) => R;
 
@@ -29,6 +35,14 @@ const specs = new WeakMap<object, TaskSpec>();
  * A task given by reference: the export `exportName` of the module at `moduleUrl`. Use it
  * for a task that needs its module's imports. The worker imports the module, which runs
  * its top-level code there, so keep tasks in a module without side effects.
+ *
+ * @typeParam F - the function's type (`typeof resize`), so that `run` and `map` check the
+ *   arguments given to it.
+ * @param moduleUrl - the module: a `URL`, a `file:` URL or an absolute path. For a module
+ *   beside yours, `new URL("./tasks.js", import.meta.url)` (under tsx, `./tasks.js` finds
+ *   `tasks.ts`).
+ * @param exportName - the name of the exported function. Default `"default"`.
+ * @returns a stand-in to give to `run`, `runThread` or `map` (calling it throws).
  *
  * @example
  * ```ts

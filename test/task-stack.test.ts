@@ -75,6 +75,33 @@ describe.each(KINDS)("a %s task's error", (_kind, start) => {
     );
   });
 
+  it("keeps the frames between the task's own (a callback called by Array.map)", async () => {
+    const error = (await start(() =>
+      [1, 2].map((x) => {
+        if (x === 2) throw new Error("in a callback"); // @callback-line
+        return x;
+      }),
+    )
+      .join()
+      .catch((e: unknown) => e)) as Error;
+    const [callback, arrayMap, task] = frames(error.stack);
+    expect(callback).toContain(`:${lineOf(HERE, "@callback", "-line")}:`);
+    expect(arrayMap).toMatch(/at Array\.map \(<anonymous>\)$/);
+    expect(task).toContain("task-stack.test.ts:");
+  });
+
+  it("tells apart the same task text written twice, by the line that started it", async () => {
+    const failure = (worker: { join(): Promise<unknown> }) =>
+      worker.join().then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    const first = await failure(start(() => JSON.parse("{"))); // @twice-1
+    const second = await failure(start(() => JSON.parse("{"))); // @twice-2
+    expect(frames(first?.stack)[1]).toContain(`test.ts:${lineOf(HERE, "@twice", "-1")}:`);
+    expect(frames(second?.stack)[1]).toContain(`test.ts:${lineOf(HERE, "@twice", "-2")}:`);
+  });
+
   it("points a TaskScopeError at the line that used the caller's variable", async () => {
     const rate = 2;
     const error = (await start((x: number) => {

@@ -103,33 +103,32 @@ export function placeStack(error: unknown, depth = 0): void {
 }
 
 function place(stack: string): string {
-  const lines = stack.split("\n");
   const out: string[] = [];
+  // Frames after a task frame wait: kept if another task frame follows (the task called
+  // them), dropped if not (they are the worker running the task).
+  let pending: string[] = [];
   let site: string | undefined;
-  let afterTask = false;
-  for (const line of lines) {
+  for (const line of stack.split("\n")) {
+    if (!/^\s+at /.test(line)) {
+      out.push(...pending, line);
+      pending = [];
+      continue;
+    }
     const frame = FRAME.exec(line);
-    if (!frame) {
-      // Frames without a position (`at new Promise (<anonymous>)`) after the task are the
-      // worker's machinery too.
-      if (!(afterTask && /^\s+at /.test(line))) out.push(line);
-      continue;
-    }
-    const [, before, file, lineText, columnText, after] = frame as unknown as string[];
-    const task = TASK_FILE.exec(file as string);
-    if (task) {
+    const file = frame?.[2] ?? "";
+    const task = TASK_FILE.exec(file);
+    if (frame && task) {
       const tag = Number(task[2]);
-      const where = locate(tag, Number(lineText), Number(columnText));
-      out.push(where ? `${before}${where}${after}` : line);
+      const where = locate(tag, Number(frame[3]), Number(frame[4]));
+      out.push(...pending, where ? `${frame[1]}${where}${frame[5]}` : line);
+      pending = [];
       site = origins.get(tag)?.site ?? site;
-      afterTask = true;
-      continue;
+    } else if (!isMachinery(file)) {
+      (site === undefined ? out : pending).push(line);
     }
-    if (isMachinery(file as string)) continue;
-    if (afterTask && (file as string).startsWith("node:")) continue;
-    out.push(line);
   }
-  if (site) out.push(site);
+  if (site === undefined) out.push(...pending);
+  else out.push(site);
   return out.join("\n");
 }
 
@@ -154,10 +153,22 @@ function locate(tag: number, line: number, column: number): string | undefined {
 function placement(origin: Origin): Placement | undefined {
   const script = compiledScript(origin.url, origin.source);
   if (!script) return undefined;
-  const offset = script.text.indexOf(origin.source);
-  const before = script.text.slice(0, offset);
-  const line = before.split("\n").length - 1;
-  return { line, column: offset - (before.lastIndexOf("\n") + 1), map: script.map() };
+  const map = script.map();
+  // The same text may be there more than once: take the one at or after the call site.
+  const siteLine = Number(/:(\d+):\d+\)?$/.exec(origin.site)?.[1] ?? 1) - 1;
+  let best: Placement | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (let offset = script.text.indexOf(origin.source); offset >= 0; ) {
+    const before = script.text.slice(0, offset);
+    const line = before.split("\n").length - 1;
+    const start = { line, column: offset - (before.lastIndexOf("\n") + 1), map };
+    const entry = map?.findEntry(start.line, start.column) as { originalLine?: number } | undefined;
+    const original = entry?.originalLine ?? line;
+    const distance = original >= siteLine ? original - siteLine : siteLine - original + 1e6;
+    if (distance < bestDistance) [best, bestDistance] = [start, distance];
+    offset = script.text.indexOf(origin.source, offset + 1);
+  }
+  return best;
 }
 
 interface Script {

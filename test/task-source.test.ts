@@ -110,6 +110,23 @@ describe("a task's text", () => {
   });
 });
 
+describe("a task that cannot be shipped", () => {
+  it("is called a bound function or a native one, by name", () => {
+    const anonymous = ((x: number) => x).bind(null);
+    const named = function scale(x: number) {
+      return x;
+    }.bind(null);
+    expect(() => runThread(anonymous, 1)).toThrow(
+      /^runThread\(task\) is a bound function \(made with `\.bind\(\)`\): the source/,
+    );
+    expect(() => map(named, [1])).toThrow(
+      /^map\(task\) is a bound function \(`scale\.bind\(\.\.\.\)`\)/,
+    );
+    expect(() => runThread(Math.max)).toThrow(/^runThread\(task\) is a native function \(max\)/);
+    expect(() => runThread(anonymous, 1)).not.toThrow(/\(bound \)/);
+  });
+});
+
 describe("tool shims in the worker", () => {
   it("tsx and esbuild (keepNames): __name(fn, name)", async () => {
     const keepNames = (fn: object, name: string) =>

@@ -161,8 +161,8 @@ describe.each(KINDS)("%s workers", (kind, start) => {
   it("refuse what cannot be shipped, before starting anything", () => {
     const bound = ((x: number) => x).bind(null);
     expect(() => start(bound, 1)).toThrow(TaskSourceError);
-    expect(() => start(bound, 1)).toThrow(/is a bound function \(made with `.bind\(\)`\)/);
-    expect(() => start(Math.max)).toThrow(/is a native function \(max\)/);
+    expect(() => start(bound, 1)).toThrow(/bound or native function/);
+    expect(() => start(Math.max)).toThrow(/bound or native function/);
     const shorthand = {
       f(x: number) {
         return x;

@@ -110,7 +110,8 @@ function unsendable(what: string, name: string): TaskSourceError {
     ? `a bound function (${target ? `\`${target}.bind(...)\`` : "made with `.bind()`"})`
     : `a native function${target ? ` (${target})` : ""}`;
   return new TaskSourceError(
-    `${what} is ${kind}, whose source cannot be sent to a worker. Pass an arrow function ` +
+    `${what} is ${kind}: the source of a bound or native function cannot be sent to a ` +
+      "worker. Pass an arrow function " +
       "or function expression, and give what you bound as arguments: run((x) => f(x), value).",
   );
 }

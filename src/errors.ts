@@ -61,27 +61,53 @@ export class DataCloneError extends EzqError {
 
 /** The function given as a task cannot be shipped to a worker. */
 export class TaskSourceError extends EzqError {
+  /** @param message - what cannot be shipped, and what to pass instead. */
   constructor(message: string) {
     super("EZQ_TASK_SOURCE", message);
   }
 }
 
-/** A task used a name that exists only in the caller's scope, not in the worker. */
+/**
+ * A task used a name that exists only in the caller's scope, not in the worker: a variable,
+ * a function, or an import of the caller's module.
+ */
 export class TaskScopeError extends EzqError {
-  /** The name the task used. */
+  /** The name the task used, as the caller's code spells it. */
   readonly variable: string;
+  /** When the name is an import of the caller's module: where from, and how to import it in the task. */
+  readonly imported:
+    | {
+        /** The module the caller imports it from, as the caller wrote it: `"node:crypto"`. */
+        from: string;
+        /** A statement that imports it inside the task: `const { createHash } = await import("node:crypto")`. */
+        statement: string;
+      }
+    | undefined;
 
-  constructor(variable: string, options?: { cause?: unknown }) {
+  /**
+   * @param variable - the name, as the caller's code spells it.
+   * @param options - the `ReferenceError` the worker raised (`cause`), and the import the
+   *   name comes from, if it is one (`imported`).
+   */
+  constructor(
+    variable: string,
+    options?: { cause?: unknown; imported?: { from: string; statement: string } },
+  ) {
+    const imported = options?.imported;
+    const fix = imported
+      ? `\`${variable}\` is imported by the caller's module from ${JSON.stringify(imported.from)}: ` +
+        `import it inside the task instead (\`${imported.statement}\`)`
+      : `Pass \`${variable}\` as an argument, or import it inside the task ` +
+        '(`const { x } = await import("module")`)';
     super(
       "EZQ_TASK_SCOPE",
       `The task uses \`${variable}\`, which is not defined in the worker: a task runs in another ` +
         "thread or process and cannot see variables, imports or functions from the caller's " +
-        `scope. Pass \`${variable}\` as an argument, import it inside the task ` +
-        '(`const { x } = await import("module")`), or give the task by reference with ' +
-        "`fromModule(url, exportName)`.",
-      options,
+        `scope. ${fix}, or give the task by reference with \`fromModule(url, exportName)\`.`,
+      options && "cause" in options ? { cause: options.cause } : undefined,
     );
     this.variable = variable;
+    this.imported = imported;
   }
 }
 

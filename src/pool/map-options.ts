@@ -34,6 +34,8 @@ export interface MapOptions {
   /**
    * Called as results arrive, with the number of items done and, when the input's length is
    * known (arrays, Sets, Maps), the total: follow a long `map` without wrapping its iterator.
+   *
+   * @param progress - `done`, the items finished so far, and `total`, when known.
    */
   onProgress?: (progress: MapProgress) => void;
 }

@@ -71,6 +71,9 @@ export class Q<T = unknown> {
    * The data is encoded here, so data that cannot cross to a worker throws now, naming
    * what could not be sent, and the queue is unchanged.
    *
+   * @param data - the message's data, or a `Msg` to put as it is.
+   * @param options - the message's `kind` (a label; `"END"` is reserved) and `order`
+   *   (its position for `sorted()`); ignored when `data` is a `Msg`.
    * @returns this queue, for chaining.
    */
   put(data?: T | Msg<T>, options?: MsgOptions): this {
@@ -178,6 +181,8 @@ export class Q<T = unknown> {
    * Yields messages in `Msg.order` order, from `start`. A message that arrives early
    * waits until the ones before it arrive; after a gap, later messages are held until
    * the queue ends and are then yielded in order.
+   *
+   * @param start - the `order` of the first message to yield. Default `0`.
    */
   sorted(start = 0): AsyncGenerator<Msg<T>, void, undefined> {
     expectInteger("Q.sorted start", start);
@@ -205,6 +210,9 @@ export class Q<T = unknown> {
   /**
    * Ends the queue, then yields what it holds (sorted by `order` with `sort`). With
    * `cache`, the messages are kept, and later calls yield the same messages again.
+   *
+   * @param options - `cache` to keep the messages for later calls, `sort` to yield them
+   *   in `order` order. Both default to `false`.
    */
   items({ cache = false, sort = false }: ItemsOptions = {}): AsyncIterable<Msg<T>> {
     expectBoolean("Q.items cache", cache);
@@ -232,6 +240,7 @@ export class Q<T = unknown> {
    * until every worker has finished. Rejects after all have finished if any failed:
    * with that worker's error, or a `WorkersFailedError` holding each error when several did.
    *
+   * @param workers - the workers that read this queue: one, or any iterable of them.
    * @returns this queue.
    */
   async stop(workers: Worker | Iterable<Worker>): Promise<this> {

@@ -4,6 +4,7 @@
  */
 import { decode, encode } from "../codec/codec.js";
 import { ThrownValueError } from "../errors.js";
+import { placeStack } from "./stack.js";
 
 /** A task's ending, as it crosses back to the parent. */
 export type Outcome = { ok: true; value: string } | { ok: false; error: string; isError: boolean };
@@ -23,8 +24,13 @@ export function encodeThrown(thrown: unknown): { error: string; isError: boolean
   }
 }
 
-/** Rebuilds the error a task threw, on the parent's side. */
+/**
+ * Rebuilds the error a task threw, on the parent's side, its stack naming the task's own
+ * file and lines rather than the worker's machinery.
+ */
 export function decodeThrown(error: string, isError: boolean): Error {
   const value = decode(error);
-  return isError && value instanceof Error ? value : new ThrownValueError(value);
+  if (!(isError && value instanceof Error)) return new ThrownValueError(value);
+  placeStack(value);
+  return value;
 }

@@ -1,7 +1,9 @@
 /** Looking at processes from tests: which exist, what they are, and starting fixtures. */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+
 export { eventually, isRunning } from "./deadline.js";
+
 import { TSX } from "./run-script.js";
 
 /** The process exists at all, zombie or not: a zombie is a child nobody reaped. */

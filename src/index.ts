@@ -37,6 +37,13 @@ export { MapResult } from "./pool/map-result.js";
 export type { PoolStats } from "./pool/pool.js";
 export { closePools, poolStats } from "./pool/pools.js";
 export { type ItemsOptions, Q } from "./queue/q.js";
+export type { CancelOptions } from "./worker/cancel.js";
 export type { WorkerOptions } from "./worker/options.js";
 export { fromModule, type Task } from "./worker/task.js";
-export { run, runThread, Worker, type WorkerStarter } from "./worker/worker.js";
+export {
+  run,
+  runThread,
+  type StartOptions,
+  Worker,
+  type WorkerStarter,
+} from "./worker/worker.js";

@@ -3,7 +3,7 @@
  * all arrive; a crash reports the exit code Node gives; busy children do not outlive a
  * killed parent; and a thread leaves no zombie processes behind.
  */
-import { ArgumentRangeError, Q, run, runThread, WorkerExitError } from "ezq";
+import { ArgumentRangeError, Q, runThread, WorkerExitError } from "ezq";
 import { describe, expect, it } from "vitest";
 import { KINDS } from "./support/kinds.js";
 import {
@@ -63,9 +63,9 @@ describe("a worker's output", () => {
   });
 });
 
-describe("a crashed process worker", () => {
+describe.each(KINDS)("a crashed %s worker", (_kind, start) => {
   it("reports exit code 1 and the error for an exception thrown from a timer", async () => {
-    const error = await run(() => {
+    const error = await start(() => {
       setTimeout(() => {
         throw new TypeError("thrown from a timer");
       }, 1);
@@ -80,7 +80,7 @@ describe("a crashed process worker", () => {
   });
 
   it("reports exit code 1 and the reason for an unhandled rejection", async () => {
-    const error = await run(() => {
+    const error = await start(() => {
       void Promise.reject(new RangeError("nobody caught me"));
       return new Promise(() => {});
     })
@@ -89,18 +89,6 @@ describe("a crashed process worker", () => {
     expect(error).toBeInstanceOf(WorkerExitError);
     expect((error as WorkerExitError).exitCode).toBe(1);
     expect(((error as WorkerExitError).cause as Error).message).toBe("nobody caught me");
-  });
-
-  it("a thread worker's crash says the same: exit code 1", async () => {
-    const error = await runThread(() => {
-      setTimeout(() => {
-        throw new TypeError("thrown from a timer");
-      }, 1);
-      return new Promise(() => {});
-    })
-      .join()
-      .catch((e: unknown) => e);
-    expect((error as WorkerExitError).exitCode).toBe(1);
   });
 });
 

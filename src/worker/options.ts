@@ -20,7 +20,8 @@ export interface WorkerOptions {
   name?: string;
 }
 
-const KEYS = ["env", "execArgv", "resourceLimits", "name"];
+/** The names of the worker options. */
+export const WORKER_OPTION_KEYS: readonly string[] = ["env", "execArgv", "resourceLimits", "name"];
 
 /** Checks `options` for a worker of `kind`; returns them, frozen, for reuse. */
 export function checkWorkerOptions(
@@ -29,7 +30,7 @@ export function checkWorkerOptions(
   options: unknown,
 ): Readonly<WorkerOptions> {
   const opts = expectOptions(what, options) as WorkerOptions;
-  expectKnownKeys(what, opts, KEYS);
+  expectKnownKeys(what, opts, WORKER_OPTION_KEYS);
   if (opts.env !== undefined) {
     const env = expectOptions(`${what} env`, opts.env);
     for (const [key, value] of Object.entries(env)) {

@@ -2,21 +2,44 @@ import { decode, encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
 import { collectSent, holdUntil } from "../queue/core.js";
-import { checkWorkerOptions, isDefault, type WorkerOptions } from "./options.js";
+import { expectKnownKeys, expectOptions } from "../validate.js";
+import { CANCEL_KEYS, type CancelOptions, cancelSignal, checkCancelOptions } from "./cancel.js";
+import {
+  checkWorkerOptions,
+  isDefault,
+  WORKER_OPTION_KEYS,
+  type WorkerOptions,
+} from "./options.js";
 import { decodeThrown, type Outcome } from "./outcome.js";
 import { takeThread } from "./spare.js";
 import { type Child, type ExitInfo, spawnChild } from "./spawn.js";
 import { describeTask, type Task } from "./task.js";
 
+/** Options of `run.with` / `runThread.with`: how to start the worker, and when to stop it. */
+export interface StartOptions extends WorkerOptions, CancelOptions {}
+
 /**
  * Starts a task in a new worker: `start(task, ...args)`. `start.with(options)` is the same
- * starter with worker options (environment, Node flags, resource limits, a name), so the
- * task's arguments stay exactly the task's.
+ * starter with worker options (environment, Node flags, resource limits, a name) and
+ * cancel options (`signal`, `timeout`), so the task's arguments stay exactly the task's.
  */
 export interface WorkerStarter {
+  /**
+   * Starts `task(...args)` in a new worker.
+   *
+   * @typeParam A - the task's parameters.
+   * @typeParam T - what the task returns.
+   * @param task - an inline function, or a `fromModule` reference.
+   * @param args - the task's arguments: data and queues.
+   * @returns the running worker; `join()` gives the task's value.
+   */
   <A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>>;
   /**
-   * The starter with these worker options (merged over any it already has).
+   * The starter with these options (merged over any it already has). An already aborted
+   * `signal` makes the starter throw its reason, starting nothing.
+   *
+   * @param options - `env`, `execArgv`, `resourceLimits`, `name` (see {@link WorkerOptions}),
+   *   and `signal` / `timeout` (see {@link CancelOptions}).
    *
    * @example
    * ```ts
@@ -26,7 +49,7 @@ export interface WorkerStarter {
    * );
    * ```
    */
-  with(options: WorkerOptions): WorkerStarter;
+  with(options: StartOptions): WorkerStarter;
 }
 
 /**
@@ -87,6 +110,8 @@ export class Worker<R = unknown> {
   #finished = false;
   #terminated = false;
   #joined = false;
+  /** Why the worker was stopped by its signal or timeout, if it was. */
+  #abortReason: { reason: unknown } | undefined;
 
   /** @internal Use `run`, `runThread`, `Worker.process` or `Worker.thread`. */
   constructor(
@@ -95,6 +120,7 @@ export class Worker<R = unknown> {
     task: unknown,
     args: unknown[],
     options: Readonly<WorkerOptions> = {},
+    cancel: CancelOptions = {},
   ) {
     if (token !== CREATE) {
       throw new TypeError(
@@ -103,6 +129,8 @@ export class Worker<R = unknown> {
     }
     const spec = describeTask(task, kind === "process" ? "run(task)" : "runThread(task)");
     const [encodedArgs, queues] = collectSent(() => encode(args, "args", kind));
+    const signal = cancelSignal(cancel);
+    signal?.throwIfAborted();
     this.kind = kind;
     // A thread with default options may be one started ahead of need (see spare.ts).
     this.#child =
@@ -112,10 +140,12 @@ export class Worker<R = unknown> {
     this.threadId = this.#child.threadId;
     const env = options.env ?? { ...process.env };
     this.#result = this.#settle(this.#child.api.run(spec, encodedArgs, env));
+    if (signal) this.#stopOn(signal);
     // join() is how results and errors are observed: a failure must not crash the process
     // as an unhandled rejection, nor vanish if nobody ever asks (see unobserved).
     this.#result.catch((error: unknown) => {
-      if (this.#joined || error instanceof WorkerTerminatedError) return;
+      // Stopped on purpose (terminate, abort, timeout): no failure to report.
+      if (this.#joined || error instanceof WorkerTerminatedError || this.#abortReason) return;
       unobserved.set(this as Worker, error);
       reportUnobservedOnExit();
     });
@@ -143,6 +173,17 @@ export class Worker<R = unknown> {
     await this.#child.kill();
   }
 
+  /** Stops the worker when `signal` aborts before the task has finished. */
+  #stopOn(signal: AbortSignal): void {
+    const onAbort = () => {
+      if (this.#finished) return;
+      this.#abortReason = { reason: signal.reason };
+      void this.#child.kill();
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    void this.#child.exited.then(() => signal.removeEventListener("abort", onAbort));
+  }
+
   async #settle(reply: Promise<Outcome>): Promise<R> {
     const child = this.#child;
     const first = await Promise.race([
@@ -157,7 +198,8 @@ export class Worker<R = unknown> {
     throw decodeThrown(outcome.error, outcome.isError);
   }
 
-  #exitError(exit: ExitInfo): Error {
+  #exitError(exit: ExitInfo): unknown {
+    if (this.#abortReason) return this.#abortReason.reason;
     // Stopped on purpose: by terminate(), or by its parent context leaving.
     if (this.#terminated || this.#child.stopped) {
       return new WorkerTerminatedError(this.#child.label);
@@ -166,17 +208,44 @@ export class Worker<R = unknown> {
   }
 }
 
-function starter(kind: ContextName, options: Readonly<WorkerOptions>): WorkerStarter {
+function starter(
+  kind: ContextName,
+  options: Readonly<WorkerOptions>,
+  cancel: CancelOptions = {},
+): WorkerStarter {
   const start = <A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>> =>
-    new Worker(CREATE, kind, task, args, options) as Worker<Awaited<T>>;
+    new Worker(CREATE, kind, task, args, options, cancel) as Worker<Awaited<T>>;
   const what = kind === "process" ? "run.with(options)" : "runThread.with(options)";
   return Object.assign(start, {
-    with: (more: WorkerOptions) =>
-      starter(
+    with: (more: StartOptions) => {
+      const { worker, cancel: moreCancel } = splitStartOptions(what, more);
+      return starter(
         kind,
-        checkWorkerOptions(what, kind, { ...options, ...checkWorkerOptions(what, kind, more) }),
-      ),
+        checkWorkerOptions(what, kind, { ...options, ...checkWorkerOptions(what, kind, worker) }),
+        { ...cancel, ...moreCancel },
+      );
+    },
   });
+}
+
+/** The worker options and the cancel options of `with(options)`, each checked. */
+function splitStartOptions(
+  what: string,
+  options: unknown,
+): { worker: Record<string, unknown>; cancel: CancelOptions } {
+  const given = expectOptions(what, options);
+  expectKnownKeys(what, given, [...WORKER_OPTION_KEYS, ...CANCEL_KEYS]);
+  const worker: Record<string, unknown> = {};
+  const cancel: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
+    if ((CANCEL_KEYS as readonly string[]).includes(key)) cancel[key] = value;
+    else worker[key] = value;
+  }
+  const checked = checkCancelOptions(what, cancel);
+  return {
+    worker,
+    cancel: Object.fromEntries(Object.entries(checked).filter(([, v]) => v !== undefined)),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every comparison of issue 4, side by side in one run,
+ * `npm run bench`: every comparison of issues 4 and 11, side by side in one run,
  * contenders alternating, medians of RUNS runs. Prints Markdown tables for BENCHMARKS.md
  * and writes a chart of each ratio table into bench/charts.
  *
@@ -11,6 +11,7 @@ import { calibrate } from "./calibrate.js";
 import { compare, type Row, round } from "./harness.js";
 import { median } from "./median.js";
 import { type Ratio, table } from "./report.js";
+import * as binary from "./suites/binary.js";
 import { fairness } from "./suites/fairness.js";
 import * as cpu from "./suites/map-cpu.js";
 import * as trivial from "./suites/map-trivial.js";
@@ -19,7 +20,7 @@ import * as startup from "./suites/startup.js";
 import * as summer from "./suites/summer.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const GROUPS = ["trivial", "cpu", "queues", "startup", "fairness", "summer"];
+const GROUPS = ["trivial", "cpu", "queues", "startup", "fairness", "summer", "binary"];
 const only = process.argv.slice(2);
 const unknown = only.filter((group) => !GROUPS.includes(group));
 if (unknown.length) throw new Error(`unknown groups ${unknown}; choose from ${GROUPS}`);
@@ -137,3 +138,21 @@ if (wanted("summer"))
     "",
     await compare(summer.contenders(), RUNS),
   );
+
+if (wanted("binary")) {
+  console.log(`\n${binary.note}`);
+  for (const [i, make] of binary.tables.entries()) {
+    const { title, chart, contenders, versus } = make();
+    const rows = await compare(contenders, RUNS);
+    const rowOf = (contender: (typeof contenders)[number]) =>
+      rows[contenders.indexOf(contender)] as Row;
+    table(
+      `${9 + i}. ${title}`,
+      "MB/s",
+      rows,
+      (row) =>
+        versus.filter((v) => rowOf(v.of) === row).map((v) => times(row, rowOf(v.to), v.label)),
+      { file: chart, caption: "MB/s ÷ MB/s, same run (right of 1x: the first is faster)" },
+    );
+  }
+}

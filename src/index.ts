@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import "./codec/error-codec.js";
+import "./queue/codec-types.js";
 
 export {
   CONTEXT_NAMES,
@@ -38,6 +38,7 @@ export { DEFAULT_IDLE_TIMEOUT, type MapOptions, type MapProgress } from "./pool/
 export { MapResult } from "./pool/map-result.js";
 export type { PoolStats } from "./pool/pool.js";
 export { closePools, poolStats } from "./pool/pools.js";
+export type { Joinable } from "./queue/joinable.js";
 export { type ItemsOptions, Q } from "./queue/q.js";
 export type { WorkerOptions } from "./worker/options.js";
 export { fromModule, type Task } from "./worker/task.js";

@@ -6,7 +6,7 @@
  * that refers back to it: such cycles cross intact too.
  */
 import * as ezqErrors from "../errors.js";
-import { canEncode, registerCodecType } from "./codec.js";
+import { type CodecType, canEncode } from "./codec.js";
 
 const BUILT_IN: Record<string, ErrorConstructor> = {
   Error,
@@ -108,4 +108,9 @@ function define(target: object, key: string, value: unknown, enumerable = false)
   Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable });
 }
 
-registerCodecType("Error", { reduce, revive });
+/** How errors cross: registered with the other types in codec-types.ts. */
+export const errorType: CodecType<Error> = {
+  reduce,
+  revive,
+  isOpaque: (value) => value instanceof Error,
+};

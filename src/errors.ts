@@ -175,7 +175,7 @@ export class WorkerTerminatedError extends EzqError {
 /** Several workers given to `Q.stop()` failed; `errors` holds each one's error. */
 export class WorkersFailedError extends EzqError {
   /** The error of each worker that failed, in the order the workers were given. */
-  // biome-ignore lint/suspicious/noExplicitAny: typed as AggregateError's, which it used to extend
+  // biome-ignore lint/suspicious/noExplicitAny: typed as AggregateError's errors are, for the same uses
   readonly errors: any[];
 
   /**

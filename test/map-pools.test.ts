@@ -2,7 +2,8 @@
 import { closePools, map, poolStats, Q } from "ezq";
 import { afterAll, describe, expect, it } from "vitest";
 import { routes } from "../src/queue/routes.js";
-import { eventually, isRunning } from "./support/deadline.js";
+import { eventually } from "./support/deadline.js";
+import { isRunning } from "./support/processes.js";
 
 afterAll(() => closePools());
 

@@ -5,6 +5,7 @@ import {
   MapResult,
   map,
   poolStats,
+  Q,
   runThread,
   ThrownValueError,
 } from "ezq";
@@ -128,14 +129,16 @@ describe("map", () => {
   });
 
   it("yields as results complete with ordered: false", async () => {
-    // Four warm workers first, so that no item waits for a worker to start.
-    await map((x: number) => x, [0, 1, 2, 3], { chunkSize: 1, num: 4 });
+    // Item 0 finishes last: it waits until the three others have said they are done.
+    const done = new Q<number>("thread");
     const result = await map(
-      async (x: number) => {
-        await new Promise((resolve) => setTimeout(resolve, x === 0 ? 200 : 1));
+      async (x: number, done: Q<number>) => {
+        if (x > 0) done.put(x);
+        else for (let i = 0; i < 3; i++) await done.get();
         return x;
       },
       [0, 1, 2, 3],
+      [done, done, done, done],
       { ordered: false, chunkSize: 1, num: 4 },
     );
     expect([...result].sort()).toEqual([0, 1, 2, 3]);

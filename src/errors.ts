@@ -7,18 +7,31 @@
 
 /** The code of each of ezq's error classes, by class name: one table, so a code is spelled once. */
 export const ERROR_CODES = {
+  /** An argument has the wrong type. */
   ArgumentTypeError: "EZQ_INVALID_ARG_TYPE",
+  /** An argument is of the right type but out of range. */
   ArgumentRangeError: "EZQ_INVALID_ARG_VALUE",
+  /** A value cannot cross to another thread or process. */
   DataCloneError: "EZQ_DATA_CLONE",
+  /** A task cannot be shipped to a worker. */
   TaskSourceError: "EZQ_TASK_SOURCE",
+  /** A task used a name from the caller's scope. */
   TaskScopeError: "EZQ_TASK_SCOPE",
+  /** A task threw something that is not an `Error`. */
   ThrownValueError: "EZQ_THROWN_VALUE",
+  /** A worker ended before its task finished. */
   WorkerExitError: "EZQ_WORKER_EXITED",
+  /** `map` gave up after repeated worker deaths. */
   WorkerDeathsError: "EZQ_WORKER_DEATHS",
+  /** A worker was terminated before its task finished. */
   WorkerTerminatedError: "EZQ_WORKER_TERMINATED",
+  /** Several workers given to `Q.stop()` failed. */
   WorkersFailedError: "EZQ_WORKERS_FAILED",
+  /** A `map()` result was consumed twice. */
   MapConsumedError: "EZQ_MAP_CONSUMED",
+  /** A queue handle arrived where it cannot reach its queue. */
   QueueUnreachableError: "EZQ_QUEUE_UNREACHABLE",
+  /** A `map` chunk failed at one item: between a worker and its pool only, never seen by users. */
   ChunkError: "EZQ_CHUNK_FAILED",
 } as const;
 

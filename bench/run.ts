@@ -15,6 +15,9 @@ import * as startup from "./suites/startup.js";
 import * as summer from "./suites/summer.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** `BENCH_SUITES=map-trivial,map-cpu npm run bench` runs only those suites; all by default. */
+const SUITES = process.env.BENCH_SUITES?.split(",");
+const wanted = (suite: string) => !SUITES || SUITES.includes(suite);
 const fmt = (value: number) => round(value).toLocaleString("en-US");
 
 function table(title: string, unit: string, rows: Row[], ratioTo?: (row: Row) => string): void {
@@ -37,66 +40,78 @@ console.log(
     `medians of ${RUNS} runs, contenders alternating.`,
 );
 
-for (const [n, kind, contenders] of [
-  [1, "threads", trivial.threads()],
-  [2, "processes", trivial.processes()],
-] as const) {
-  const rows = await compare(contenders, RUNS);
+if (wanted("map-trivial")) {
+  for (const [n, kind, contenders] of [
+    [1, "threads", trivial.threads()],
+    [2, "processes", trivial.processes()],
+  ] as const) {
+    const rows = await compare(contenders, RUNS);
+    table(
+      `${n}. map of 100,000 trivial tasks, ${kind}`,
+      "tasks/s",
+      rows,
+      timesFaster(rows[0] as Row),
+    );
+  }
+}
+
+if (wanted("map-cpu")) {
+  const spin = calibrate();
   table(
-    `${n}. map of 100,000 trivial tasks, ${kind}`,
-    "tasks/s",
-    rows,
-    timesFaster(rows[0] as Row),
+    `3. map of 2,000 CPU tasks of ~1 ms (${spin.toLocaleString("en-US")} square roots each), speedup over serial`,
+    "speedup",
+    await compare(cpu.contenders(spin), RUNS),
   );
 }
 
-const spin = calibrate();
-table(
-  `3. map of 2,000 CPU tasks of ~1 ms (${spin.toLocaleString("en-US")} square roots each), speedup over serial`,
-  "speedup",
-  await compare(cpu.contenders(spin), RUNS),
-);
+if (wanted("queues")) {
+  for (const kind of ["thread", "process"] as const) {
+    const rows = await compare(queues.contenders(kind), RUNS);
+    const raw = rows[0] as Row;
+    table(
+      `${kind === "thread" ? 4 : 5}. ${queues.N.toLocaleString("en-US")} small messages from the main thread to ${NUM_CPUS} ${kind} readers`,
+      "messages/s",
+      rows,
+      (row) => (row === raw ? "" : `${round(row.median / raw.median)}x raw`),
+    );
+  }
+}
 
-for (const kind of ["thread", "process"] as const) {
-  const rows = await compare(queues.contenders(kind), RUNS);
-  const raw = rows[0] as Row;
+if (wanted("startup")) {
+  const starts = await compare(startup.contenders(), Math.max(RUNS, 9));
   table(
-    `${kind === "thread" ? 4 : 5}. ${queues.N.toLocaleString("en-US")} small messages from the main thread to ${NUM_CPUS} ${kind} readers`,
-    "messages/s",
-    rows,
-    (row) => (row === raw ? "" : `${round(row.median / raw.median)}x raw`),
+    "6. worker start, until the task runs (ms; the first ezq run of each kind is cold)",
+    "ms",
+    starts,
+    (row) => {
+      const i = starts.indexOf(row);
+      return i % 2 === 1 ? `${round(row.median / (starts[i - 1] as Row).median)}x bare` : "";
+    },
+  );
+  table(
+    "6b. one item through map on a warm pool",
+    "ms",
+    await compare(startup.warmMap(), Math.max(RUNS, 9)),
   );
 }
 
-const starts = await compare(startup.contenders(), Math.max(RUNS, 9));
-table(
-  "6. worker start, until the task runs (ms; the first ezq run of each kind is cold)",
-  "ms",
-  starts,
-  (row) => {
-    const i = starts.indexOf(row);
-    return i % 2 === 1 ? `${round(row.median / (starts[i - 1] as Row).median)}x bare` : "";
-  },
-);
-table(
-  "6b. one item through map on a warm pool",
-  "ms",
-  await compare(startup.warmMap(), Math.max(RUNS, 9)),
-);
+if (wanted("fairness")) {
+  console.log(
+    "\n### 7. fairness: 400 messages of 5 ms, 4 thread readers (each should get 100 ± 25)\n",
+  );
+  const shares: number[][] = [];
+  for (let i = 0; i < RUNS; i++) shares.push(await fairness());
+  for (const share of shares) console.log(`- ${share.join(", ")}`);
+  const worst = Math.max(...shares.flat().map((n) => Math.abs(n - 100)));
+  console.log(
+    `\nlargest distance from 100: ${worst}; median of each run's spread: ${median(shares.map((s) => Math.max(...s) - Math.min(...s)))}`,
+  );
+}
 
-console.log(
-  "\n### 7. fairness: 400 messages of 5 ms, 4 thread readers (each should get 100 ± 25)\n",
-);
-const shares: number[][] = [];
-for (let i = 0; i < RUNS; i++) shares.push(await fairness());
-for (const share of shares) console.log(`- ${share.join(", ")}`);
-const worst = Math.max(...shares.flat().map((n) => Math.abs(n - 100)));
-console.log(
-  `\nlargest distance from 100: ${worst}; median of each run's spread: ${median(shares.map((s) => Math.max(...s) - Math.min(...s)))}`,
-);
-
-table(
-  "8. Python ezq's patterns (Python on this machine, DESIGN.md: summer 35 k/s with processes, 200-250 k/s with threads; map of 100,000 with threads 100-142 s)",
-  "",
-  await compare(summer.contenders(), RUNS),
-);
+if (wanted("summer")) {
+  table(
+    "8. Python ezq's patterns (Python on this machine, DESIGN.md: summer 35 k/s with processes, 200-250 k/s with threads; map of 100,000 with threads 100-142 s)",
+    "",
+    await compare(summer.contenders(), RUNS),
+  );
+}

@@ -129,18 +129,21 @@ describe("map", () => {
   });
 
   it("yields as results complete with ordered: false", async () => {
-    // Item 0 finishes last: it waits until the three others have said they are done.
-    const done = new Q<number>("thread");
-    const result = await map(
-      async (x: number, done: Q<number>) => {
-        if (x > 0) done.put(x);
-        else for (let i = 0; i < 3; i++) await done.get();
+    // Item 0 finishes last: it waits for a message this loop sends once it has the others.
+    const go = new Q<number>("thread");
+    const result: number[] = [];
+    for await (const x of map(
+      async (x: number, go: Q<number>) => {
+        if (x === 0) await go.get();
         return x;
       },
       [0, 1, 2, 3],
-      [done, done, done, done],
+      [go, go, go, go],
       { ordered: false, chunkSize: 1, num: 4 },
-    );
+    )) {
+      result.push(x);
+      if (result.length === 3) go.put(1);
+    }
     expect([...result].sort()).toEqual([0, 1, 2, 3]);
     expect(result.at(-1)).toBe(0);
   });

@@ -1,0 +1,225 @@
+/**
+ * Every error ezq raises is a class with a stable `code` from one table, so programs can
+ * branch on `error.code` instead of parsing messages. ezq's own failures are `EzqError`s;
+ * a bad argument is a `TypeError` or a `RangeError`, as Node's own argument errors are,
+ * with its code from the same table.
+ */
+/** The code of each of ezq's error classes, by class name: one table, so a code is spelled once. */
+export const ERROR_CODES = {
+    /** An argument has the wrong type. */
+    ArgumentTypeError: "EZQ_INVALID_ARG_TYPE",
+    /** An argument is of the right type but out of range. */
+    ArgumentRangeError: "EZQ_INVALID_ARG_VALUE",
+    /** A value cannot cross to another thread or process. */
+    DataCloneError: "EZQ_DATA_CLONE",
+    /** A task cannot be shipped to a worker. */
+    TaskSourceError: "EZQ_TASK_SOURCE",
+    /** A task used a name from the caller's scope. */
+    TaskScopeError: "EZQ_TASK_SCOPE",
+    /** A task threw something that is not an `Error`. */
+    ThrownValueError: "EZQ_THROWN_VALUE",
+    /** A worker ended before its task finished. */
+    WorkerExitError: "EZQ_WORKER_EXITED",
+    /** `map` gave up after repeated worker deaths. */
+    WorkerDeathsError: "EZQ_WORKER_DEATHS",
+    /** A worker was terminated before its task finished. */
+    WorkerTerminatedError: "EZQ_WORKER_TERMINATED",
+    /** Several workers given to `Q.stop()` failed. */
+    WorkersFailedError: "EZQ_WORKERS_FAILED",
+    /** A `map()` result was consumed twice. */
+    MapConsumedError: "EZQ_MAP_CONSUMED",
+    /** A queue handle arrived where it cannot reach its queue. */
+    QueueUnreachableError: "EZQ_QUEUE_UNREACHABLE",
+    /** A `map` chunk failed at one item: between a worker and its pool only, never seen by users. */
+    ChunkError: "EZQ_CHUNK_FAILED",
+};
+/** Base class of the errors ezq raises for its own failures. */
+export class EzqError extends Error {
+    /** A stable identifier of the failure, such as `EZQ_DATA_CLONE`. */
+    code;
+    /**
+     * @param code - the failure's code, from `ERROR_CODES`.
+     * @param message - what happened, and what to do about it.
+     * @param options - the error that led to this one (`cause`), if any.
+     */
+    constructor(code, message, options) {
+        super(message, options);
+        this.code = code;
+    }
+}
+/** An argument of a public function has the wrong type (a `TypeError`, as Node does). */
+export class ArgumentTypeError extends TypeError {
+    /** Always `EZQ_INVALID_ARG_TYPE`. */
+    code = ERROR_CODES.ArgumentTypeError;
+}
+/** An argument of a public function is of the right type but out of range. */
+export class ArgumentRangeError extends RangeError {
+    /** Always `EZQ_INVALID_ARG_VALUE`. */
+    code = ERROR_CODES.ArgumentRangeError;
+}
+/**
+ * Names the errors of these classes, and of every class derived from them, after their
+ * class, which Node prints before the message (`DataCloneError: Cannot send ...`). On the
+ * prototype, not on each error: a name that is not an own property does not travel as one.
+ */
+function nameAfterClass(...roots) {
+    for (const root of roots) {
+        Object.defineProperty(root.prototype, "name", {
+            configurable: true,
+            get() {
+                return this.constructor.name;
+            },
+        });
+    }
+}
+nameAfterClass(EzqError, ArgumentTypeError, ArgumentRangeError);
+/**
+ * A value cannot cross to another thread or process: it holds a function, a symbol,
+ * a class instance the codec cannot revive, or a queue placed inside a message.
+ */
+export class DataCloneError extends EzqError {
+    /** Where in the value the problem is, such as `data.items[3].fn`. */
+    path;
+    constructor(path, problem, options) {
+        super(ERROR_CODES.DataCloneError, `Cannot send ${path}: ${problem}. Values that cross to a worker must be data: ` +
+            "primitives, plain objects, arrays, Map, Set, Date, RegExp, URL, typed arrays, Errors, " +
+            "and queues passed as task arguments.", options);
+        this.path = path;
+    }
+}
+/** The function given as a task cannot be shipped to a worker. */
+export class TaskSourceError extends EzqError {
+    constructor(message) {
+        super(ERROR_CODES.TaskSourceError, message);
+    }
+}
+/** A task used a name that exists only in the caller's scope, not in the worker. */
+export class TaskScopeError extends EzqError {
+    /** The name the task used. */
+    variable;
+    constructor(variable, options) {
+        super(ERROR_CODES.TaskScopeError, `The task uses \`${variable}\`, which is not defined in the worker: a task runs in another ` +
+            "thread or process and cannot see variables, imports or functions from the caller's " +
+            `scope. Pass \`${variable}\` as an argument, import it inside the task ` +
+            '(`const { x } = await import("module")`), or give the task by reference with ' +
+            "`fromModule(url, exportName)`.", options);
+        this.variable = variable;
+    }
+}
+/** A task threw something that is not an `Error`; `value` is what it threw. */
+export class ThrownValueError extends EzqError {
+    /** The value the task threw, as it arrived. */
+    value;
+    constructor(value) {
+        super(ERROR_CODES.ThrownValueError, `The task threw a non-Error value: ${preview(value)}`);
+        this.value = value;
+    }
+}
+/** A worker ended without reporting a result: it crashed, was killed, or exited early. */
+export class WorkerExitError extends EzqError {
+    /** The exit code, when the worker exited with one. */
+    exitCode;
+    /** The signal that ended the worker process, when one did. */
+    signal;
+    constructor(what, exitCode, signal, options) {
+        const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+        super(ERROR_CODES.WorkerExitError, `${what} ${how} before its task finished`, options);
+        this.exitCode = exitCode;
+        this.signal = signal;
+    }
+}
+/** Workers of a `map` pool kept dying while running its items: `map` gave up. */
+export class WorkerDeathsError extends EzqError {
+    /** How many worker deaths `map` survived before giving up. */
+    deaths;
+    constructor(deaths, itemIndex, options) {
+        super(ERROR_CODES.WorkerDeathsError, `map gave up: ${deaths + 1} workers died while running its items (the last one near ` +
+            `item ${itemIndex}); a task that crashes its worker (process.exit, a fatal error, ` +
+            "running out of memory) cannot be retried forever", options);
+        this.deaths = deaths;
+    }
+}
+/** A worker was stopped by `terminate()` before its task finished. */
+export class WorkerTerminatedError extends EzqError {
+    constructor(what) {
+        super(ERROR_CODES.WorkerTerminatedError, `${what} was terminated before its task finished`);
+    }
+}
+/** Several workers given to `Q.stop()` failed; `errors` holds each one's error. */
+export class WorkersFailedError extends EzqError {
+    /** The error of each worker that failed, in the order the workers were given. */
+    // biome-ignore lint/suspicious/noExplicitAny: typed as AggregateError's errors are, for the same uses
+    errors;
+    /**
+     * @param errors - each failed worker's error.
+     * @param total - how many workers were waited for.
+     */
+    constructor(errors, total) {
+        const first = errors[0] instanceof Error ? `: first ${errors[0].name}: ${errors[0].message}` : "";
+        super(ERROR_CODES.WorkersFailedError, `${errors.length} of ${total} workers failed${first}`);
+        this.errors = errors;
+    }
+}
+/** A short, safe description of any value for error messages. */
+export function preview(value) {
+    if (value === null)
+        return "null";
+    switch (typeof value) {
+        case "string":
+            return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+        case "function":
+            return `a function${value.name ? ` (${value.name})` : ""}`;
+        case "symbol":
+            return value.toString();
+        case "bigint":
+            return `${value}n`;
+        case "object": {
+            if (Array.isArray(value))
+                return `an array of length ${value.length}`;
+            const ctor = Object.getPrototypeOf(value)?.constructor?.name;
+            return ctor && ctor !== "Object" ? `an instance of ${ctor}` : "an object";
+        }
+        default:
+            return String(value);
+    }
+}
+/**
+ * A `map()` result was consumed already: its results go either to one `for await` loop or
+ * to the promise (`await`, `then`), once.
+ */
+export class MapConsumedError extends EzqError {
+    constructor(message) {
+        super(ERROR_CODES.MapConsumedError, message);
+    }
+}
+/** A queue handle arrived in a context that has no parent to forward its operations to. */
+export class QueueUnreachableError extends EzqError {
+    /** @param id - the queue's id. */
+    constructor(id) {
+        super(ERROR_CODES.QueueUnreachableError, `queue ${id} arrived in a context with no parent`);
+    }
+}
+/**
+ * A chunk of `map` items failed at one item. It carries, from the worker to the pool, the
+ * task's error (`cause`), the failing item's place in the chunk, and the results of the
+ * items before it; the pool yields those results, then throws the task's error with the
+ * item's index in the whole input. Users never see it.
+ *
+ * @internal
+ */
+export class ChunkError extends EzqError {
+    /** The failing item's index within its chunk. */
+    index;
+    /** The results of the chunk's items before the failing one. */
+    values;
+    /**
+     * @param cause - what the task threw.
+     * @param index - the failing item's index within its chunk.
+     * @param values - the results of the items before it.
+     */
+    constructor(cause, index, values) {
+        super(ERROR_CODES.ChunkError, `a map task failed at item ${index} of its chunk`, { cause });
+        this.index = index;
+        this.values = values;
+    }
+}

@@ -1,0 +1,36 @@
+/**
+ * Encodes a chunk of `map`'s argument tuples for a worker, with the queues they carry.
+ * When the chunk cannot be encoded, the item at fault is found, so that the error names
+ * its place in the whole input: `input[12].fn` (one iterable) or `input[12][1].fn` (the
+ * second of several).
+ */
+import { encode } from "../codec/codec.js";
+import { DataCloneError } from "../errors.js";
+import { encodeForWorker } from "../queue/for-worker.js";
+/** The encoded chunk and the queues its items carry. */
+export function encodeItems(tuples, start, kind) {
+    try {
+        return encodeForWorker(tuples, "input", kind);
+    }
+    catch (error) {
+        throw itemError(tuples, start, kind, error);
+    }
+}
+/** The error of the first item that cannot be encoded alone, else one naming the chunk. */
+function itemError(tuples, start, kind, error) {
+    for (const [i, tuple] of tuples.entries()) {
+        for (const [j, item] of tuple.entries()) {
+            const path = tuple.length === 1 ? `input[${start + i}]` : `input[${start + i}][${j}]`;
+            try {
+                encode(item, path, { target: kind });
+            }
+            catch (itemError) {
+                return itemError;
+            }
+        }
+    }
+    if (error instanceof DataCloneError)
+        return error;
+    const problem = error instanceof Error ? error.message : String(error);
+    return new DataCloneError(`input[${start}...${start + tuples.length - 1}]`, problem);
+}

@@ -1,0 +1,189 @@
+/**
+ * One `map` call at work. Two loops share its state and neither waits on the other: the
+ * filler reads the input into chunks and dispatches them while the window has room; the
+ * consumer (`next`) hands out results as chunks complete, runs again the chunks of
+ * workers that died, and stops at the first failure. So results flow while the input
+ * waits, and an abort is seen at once, whatever the input is doing.
+ */
+import { unpack } from "./chunk.js";
+import { ChunkWindow } from "./chunk-window.js";
+import { ChunkSizer } from "./chunking.js";
+import { DeathCount } from "./deaths.js";
+import { encodeItems } from "./encode-items.js";
+import { ChunkFeed } from "./feed.js";
+import { Notifier } from "./notifier.js";
+import { DEPTH } from "./pool.js";
+import { poolFor } from "./pools.js";
+/** The state of one `map` call. */
+export class MapRun {
+    #spec;
+    #settings;
+    #total;
+    #feed;
+    #sizer;
+    #window;
+    /**
+     * Chunks dispatched and not yet consumed (in the window, or the last batch handed out
+     * until `next` is called again): bounded, so memory does not grow with the input.
+     */
+    #maxWindow;
+    #deaths = new DeathCount();
+    #changed = new Notifier();
+    #onAbort = () => this.#fail(this.#settings.signal?.reason);
+    #lease;
+    #failure;
+    #inputEnded = false;
+    #nextStart = 0;
+    #done = 0;
+    /** A batch was handed out and its consumer has not asked for more yet. */
+    #outstanding = false;
+    #stopping;
+    constructor(spec, input, total, settings) {
+        this.#spec = spec;
+        this.#settings = settings;
+        this.#total = total;
+        this.#feed = new ChunkFeed(input);
+        this.#sizer = new ChunkSizer(settings.chunkSize, total, settings.num);
+        this.#window = new ChunkWindow(settings.ordered);
+        this.#maxWindow = settings.num * DEPTH * 2;
+    }
+    /** The next results, or `undefined` once all are out; rejects with the first failure. */
+    async next() {
+        if (!this.#lease)
+            this.#start();
+        if (this.#outstanding) {
+            this.#outstanding = false;
+            this.#changed.notify(); // the last batch was consumed: room for the filler
+        }
+        try {
+            for (;;) {
+                const values = this.#step();
+                if (values)
+                    return values;
+                if (this.#stopping)
+                    return undefined;
+                if (this.#inputEnded && this.#window.size === 0) {
+                    await this.stop();
+                    return undefined;
+                }
+                await this.#changed.wait();
+            }
+        }
+        catch (error) {
+            await this.stop().catch(() => { }); // the first failure is the one to report
+            throw error;
+        }
+    }
+    /**
+     * Stops the work: no new items start, the chunks still running are stopped (with the
+     * workers running them), and the input is closed.
+     */
+    stop() {
+        this.#stopping ??= this.#cleanUp();
+        return this.#stopping;
+    }
+    #start() {
+        const { kind, worker, num, idleTimeout, signal } = this.#settings;
+        this.#lease = poolFor(kind, worker).lease(num, idleTimeout);
+        if (signal?.aborted) {
+            this.#fail(signal.reason);
+            return;
+        }
+        signal?.addEventListener("abort", this.#onAbort);
+        void this.#fill();
+    }
+    /** Reads and dispatches chunks while there is room, until the input ends or the run stops. */
+    async #fill() {
+        try {
+            while (!this.#stopped()) {
+                if (this.#window.size + Number(this.#outstanding) >= this.#maxWindow) {
+                    await this.#changed.wait();
+                    continue;
+                }
+                const tuples = await this.#feed.take(this.#sizer.next(this.#nextStart));
+                if (this.#stopped())
+                    return;
+                if (tuples.length > 0)
+                    this.#admit(tuples);
+                if (this.#feed.done) {
+                    this.#inputEnded = true;
+                    this.#changed.notify();
+                    return;
+                }
+            }
+        }
+        catch (error) {
+            this.#fail(error); // the input threw, or an item cannot be sent
+        }
+    }
+    #admit(tuples) {
+        const start = this.#nextStart;
+        const { text, queues } = encodeItems(tuples, start, this.#settings.kind);
+        this.#nextStart += tuples.length;
+        const chunk = { start, count: tuples.length, items: text, queues };
+        this.#window.push(chunk);
+        this.#dispatch(chunk);
+    }
+    #dispatch(chunk) {
+        const { items, count, queues } = chunk;
+        const call = this.#lease.call({ spec: this.#spec, items, count, queues });
+        chunk.call = call;
+        call.result.then((done) => {
+            chunk.done = done;
+            this.#changed.notify();
+        }, (error) => {
+            chunk.error = error;
+            this.#changed.notify();
+        });
+    }
+    /** One turn of the consumer: throws the failure, if any, else returns ready results. */
+    #step() {
+        for (;;) {
+            if (this.#failure)
+                throw this.#failure.error;
+            this.#retryOrphans();
+            const chunk = this.#window.takeReady();
+            if (!chunk)
+                return undefined;
+            const values = this.#handOut(chunk);
+            this.#outstanding = values.length > 0;
+            if (this.#outstanding)
+                return values;
+        }
+    }
+    /** A chunk whose worker died runs again on another worker, a bounded number of times. */
+    #retryOrphans() {
+        for (const chunk of this.#window.orphans()) {
+            this.#deaths.note(chunk.error, chunk.start);
+            chunk.error = undefined;
+            this.#dispatch(chunk);
+        }
+    }
+    /** The chunk's results; its error, if any, is thrown at the next turn, after them. */
+    #handOut(chunk) {
+        const { values, error } = unpack(chunk);
+        if (chunk.done)
+            this.#sizer.record(chunk.count, chunk.done.ms);
+        if (error !== undefined)
+            this.#failure ??= { error };
+        this.#done += values.length;
+        if (values.length > 0)
+            this.#settings.onProgress?.({ done: this.#done, total: this.#total });
+        return values;
+    }
+    #fail(error) {
+        this.#failure ??= { error };
+        this.#changed.notify();
+    }
+    #stopped() {
+        return this.#stopping !== undefined || this.#failure !== undefined;
+    }
+    async #cleanUp() {
+        this.#settings.signal?.removeEventListener("abort", this.#onAbort);
+        for (const chunk of this.#window.unsettled())
+            chunk.call?.cancel();
+        this.#lease?.release();
+        this.#changed.notify();
+        await this.#feed.close();
+    }
+}

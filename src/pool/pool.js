@@ -1,0 +1,213 @@
+import { ChunkError, WorkerExitError, WorkerTerminatedError } from "../errors.js";
+import { spawnChild } from "../worker/spawn.js";
+import { Lease } from "./lease.js";
+import { Member } from "./member.js";
+/** Chunks in flight per worker: one running, one waiting, so a worker never idles between. */
+export const DEPTH = 2;
+/** A set of warm workers of one kind and one set of worker options. */
+export class Pool {
+    kind;
+    options;
+    #members = [];
+    #leases = new Set();
+    #onEmpty;
+    #queue = [];
+    #size = 0;
+    #closed = false;
+    #tasksDone = 0;
+    #taskMs = 0;
+    /** `onEmpty` runs when the pool has no workers and no calls left: it may be forgotten. */
+    constructor(kind, options, onEmpty = () => { }) {
+        this.kind = kind;
+        this.options = options;
+        this.#onEmpty = onEmpty;
+    }
+    /** A share of this pool for one `map` call: at most `limit` workers at once. */
+    lease(limit, idleTimeout) {
+        const lease = new Lease(this, limit, idleTimeout);
+        this.#leases.add(lease);
+        this.#size = Math.max(...[...this.#leases].map((open) => open.limit));
+        return lease;
+    }
+    /** Runs one chunk for `lease` (use `lease.call`). */
+    call(lease, work) {
+        let call;
+        const result = new Promise((resolve, reject) => {
+            call = { ...work, lease, resolve, reject };
+        });
+        const queued = call;
+        this.#queue.push(queued);
+        this.#dispatch();
+        return { result, cancel: () => this.#cancel(queued) };
+    }
+    /** Ends `lease` (use `lease.release`). */
+    release(lease) {
+        if (!this.#leases.delete(lease))
+            return;
+        if (this.#leases.size > 0) {
+            this.#size = Math.max(...[...this.#leases].map((open) => open.limit));
+        }
+        this.#forgetIfEmpty();
+    }
+    /** What this pool is doing now. */
+    stats() {
+        return {
+            kind: this.kind,
+            size: this.#size,
+            workers: this.#members.length,
+            busy: this.#members.filter((member) => member.calls.size > 0).length,
+            tasksDone: this.#tasksDone,
+            taskMs: Math.round(this.#taskMs),
+        };
+    }
+    /** Stops every worker of this pool; calls still waiting for one fail. */
+    async close() {
+        this.#closed = true;
+        for (const member of this.#members)
+            member.retiring = true;
+        this.#dispatch();
+        await Promise.all(this.#members.map((member) => stop(member)));
+    }
+    #cancel(call) {
+        if (call.cancelled)
+            return;
+        call.cancelled = true;
+        const { member } = call;
+        if (!member) {
+            this.#queue = this.#queue.filter((queued) => queued !== call);
+            this.#forgetIfEmpty();
+            return;
+        }
+        if (!member.calls.has(call))
+            return; // already answered
+        this.#retire(member);
+    }
+    #dispatch() {
+        if (this.#closed)
+            this.#refuseQueued();
+        if (this.#queue.length === 0)
+            return;
+        const waiting = [];
+        for (const call of this.#queue) {
+            const member = this.#pick(call.lease);
+            if (member)
+                this.#send(member, call);
+            else
+                waiting.push(call);
+        }
+        this.#queue = waiting;
+    }
+    /**
+     * The least busy worker `lease` may use, or a new one if that is allowed and better.
+     * Workers on their way out (retiring) do not count: their replacements start at once.
+     */
+    #pick(lease) {
+        let best;
+        let staying = 0;
+        for (const member of this.#members) {
+            if (member.retiring)
+                continue;
+            staying++;
+            if (member.calls.size >= DEPTH || !lease.admits(member))
+                continue;
+            if (!best || member.calls.size < best.calls.size)
+                best = member;
+        }
+        const mayStart = !lease.full && staying < this.#size;
+        if ((!best || best.calls.size > 0) && mayStart)
+            return this.#start();
+        return best;
+    }
+    #start() {
+        const child = spawnChild(this.kind, this.options);
+        const member = new Member(child, (idle) => this.#retireIfIdle(idle));
+        this.#members.push(member);
+        child.link.unref();
+        void child.exited.then((exit) => this.#onExit(member, exit));
+        return member;
+    }
+    #send(member, call) {
+        const { child, calls } = member;
+        // A worker with work keeps the process alive; an idle one does not.
+        if (calls.size === 0)
+            child.link.ref();
+        calls.add(call);
+        call.member = member;
+        call.lease.add(member);
+        member.hold(call.queues);
+        member.idleMs = call.lease.idleTimeout;
+        child.api.chunk(call.spec, call.items).then((done) => this.#settle(member, call, () => {
+            this.#tasksDone += call.count;
+            this.#taskMs += done.ms;
+            call.resolve(done);
+        }), (error) => this.#settle(member, call, () => {
+            if (error instanceof ChunkError)
+                this.#tasksDone += error.index;
+            call.reject(error);
+        }));
+    }
+    #settle(member, call, report) {
+        if (!member.calls.delete(call))
+            return; // the worker died and the call was handled already
+        call.lease.remove(member);
+        if (member.calls.size === 0) {
+            member.child.link.unref();
+            member.idle.start(member.idleMs);
+        }
+        report();
+        this.#dispatch();
+    }
+    #onExit(member, exit) {
+        const index = this.#members.indexOf(member);
+        if (index >= 0)
+            this.#members.splice(index, 1);
+        member.idle.cancel();
+        const calls = [...member.calls];
+        member.calls.clear();
+        for (const call of calls)
+            call.lease.drop(member);
+        const live = calls.filter((call) => !call.cancelled);
+        if (member.retiring) {
+            // Stopped on purpose: its other calls lose nothing and run elsewhere.
+            for (const call of live)
+                call.member = undefined;
+            this.#queue.unshift(...live);
+        }
+        else {
+            // One death, one error: the caller counts deaths, not the calls a death failed.
+            const error = new WorkerExitError(`${member.child.label} of a map pool`, exit.code, exit.signal, { cause: exit.error });
+            for (const call of live)
+                call.reject(error);
+        }
+        this.#dispatch();
+        this.#forgetIfEmpty();
+    }
+    #retireIfIdle(member) {
+        if (member.calls.size === 0 && !member.retiring)
+            this.#retire(member);
+    }
+    #retire(member) {
+        member.retiring = true;
+        void stop(member);
+    }
+    #refuseQueued() {
+        const queued = this.#queue;
+        this.#queue = [];
+        const error = new WorkerTerminatedError("a worker of a map pool stopped by closePools()");
+        for (const call of queued)
+            call.reject(error);
+    }
+    #forgetIfEmpty() {
+        if (this.#members.length + this.#leases.size + this.#queue.length === 0)
+            this.#onEmpty(this);
+    }
+}
+/** How long an idle worker that was let go may take to flush its output and leave. */
+const LEAVE_GRACE_MS = 2_000;
+/**
+ * Stops a pool worker: an idle one is let go, so that what its tasks wrote to stdout is
+ * flushed first; a busy one (a cancelled call) is stopped now.
+ */
+function stop(member) {
+    return member.calls.size === 0 ? member.child.close(LEAVE_GRACE_MS) : member.child.kill();
+}

@@ -1,0 +1,128 @@
+import { Deque } from "./deque.js";
+const MAX_CREDIT = 512;
+/** Weight of the newest sample in the moving averages. */
+const ALPHA = 0.2;
+/** The reading side of a queue in this context. */
+export class Reader {
+    #backend;
+    #owner;
+    /** Whether reads here can take ahead: only away from home, where a round trip costs. */
+    #prefetch;
+    #buffer = new Deque();
+    #waiting = new Deque();
+    #pending = null;
+    #acks = [];
+    #ackScheduled = false;
+    /**
+     * Moving averages, in milliseconds: the consumer's own time per message (from handing
+     * it a message to its next call, waiting excluded: a starved reader is not a slow one),
+     * and the round trip of a take. `undefined` until measured.
+     */
+    #gap;
+    #rtt = 0.1;
+    #handedAt = 0;
+    #sentAt = 0;
+    constructor(backend, owner, prefetch) {
+        this.#backend = backend;
+        this.#owner = owner;
+        this.#prefetch = prefetch;
+    }
+    /** The next message: from the buffer, or when the home delivers one. */
+    next() {
+        if (this.#prefetch)
+            this.#measureGap();
+        const item = this.#buffer.shift();
+        if (item !== undefined) {
+            this.#handedAt = performance.now();
+            this.#takeAhead();
+            return Promise.resolve(item);
+        }
+        return new Promise((resolve) => {
+            this.#waiting.push((item) => {
+                this.#handedAt = performance.now();
+                resolve(item);
+            });
+            this.#request();
+        });
+    }
+    /** The consumer finished this message. Acks leave in one frame per tick. */
+    ack(id) {
+        if (!this.#owner.tracked)
+            return;
+        this.#acks.push(id);
+        if (!this.#ackScheduled) {
+            this.#ackScheduled = true;
+            // nextTick, not a microtask: the acks of a whole loop over buffered messages go together.
+            process.nextTick(() => this.flushAcks());
+        }
+    }
+    flushAcks() {
+        this.#ackScheduled = false;
+        if (this.#acks.length === 0)
+            return;
+        const ids = this.#acks;
+        this.#acks = [];
+        this.#backend.ack(this.#owner, ids);
+    }
+    /** Hands back what was taken ahead and not read; withdraws a take no one waits for. */
+    releaseUnread() {
+        if (this.#waiting.length === 0 && this.#pending) {
+            this.#backend.cancel(this.#pending);
+            this.#pending = null;
+        }
+        const unread = this.#buffer.drain();
+        if (unread.length > 0) {
+            this.#backend.release(this.#owner, unread.map((item) => item[0]));
+        }
+    }
+    /** The credit: how many messages one take asks for. */
+    get #credit() {
+        if (!this.#prefetch || this.#gap === undefined)
+            return 1;
+        return Math.max(1, Math.min(MAX_CREDIT, Math.round((2 * this.#rtt) / this.#gap)));
+    }
+    #measureGap() {
+        if (this.#handedAt === 0)
+            return;
+        const gap = Math.max(performance.now() - this.#handedAt, 0.0002);
+        this.#gap = this.#gap === undefined ? gap : this.#gap + ALPHA * (gap - this.#gap);
+    }
+    /** Asks for more before the buffer runs dry, when the consumer is fast enough to need it. */
+    #takeAhead() {
+        if (!this.#prefetch || this.#pending || this.#gap === undefined)
+            return;
+        if (this.#gap > 4 * this.#rtt)
+            return; // a slow consumer: taking ahead would hoard work
+        if (this.#buffer.length <= this.#credit / 2)
+            this.#request();
+    }
+    #request() {
+        if (this.#pending)
+            return;
+        const n = Math.max(this.#waiting.length, this.#credit - this.#buffer.length);
+        this.#sentAt = performance.now();
+        const request = {
+            owner: this.#owner,
+            n,
+            done: (items) => this.#receive(request, items),
+        };
+        this.#pending = request;
+        this.#backend.take(request);
+    }
+    #receive(request, items) {
+        if (this.#pending === request)
+            this.#pending = null;
+        // A take that waited on an empty queue measures idleness, not the round trip: cap it.
+        const rtt = Math.min(performance.now() - this.#sentAt, 2);
+        this.#rtt += ALPHA * (rtt - this.#rtt);
+        for (const item of items) {
+            const resolve = this.#waiting.shift();
+            if (resolve)
+                resolve(item);
+            else
+                this.#buffer.push(item);
+        }
+        if (this.#waiting.length > 0)
+            this.#request();
+    }
+}

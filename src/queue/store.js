@@ -1,0 +1,127 @@
+/**
+ * Where a queue's messages live: an in-memory FIFO in the context that created the
+ * queue. Delivered is not done: what an owner took stays leased to it until acked, and
+ * goes back to the front if the owner dies, so a dead worker loses no message.
+ */
+import { END_KIND } from "../msg.js";
+import { Deque } from "./deque.js";
+/** The home of a queue. */
+export class Store {
+    #items = new Deque();
+    /** Takes waiting for messages, oldest first (a Set keeps order and deletes in O(1)). */
+    #waiters = new Set();
+    #leases = new Map();
+    #nextId = 1;
+    #serving = false;
+    put(msgs) {
+        for (const [payload, kind, order] of msgs) {
+            this.#items.push([this.#nextId++, payload, kind, order]);
+        }
+        this.#scheduleServe();
+    }
+    take(request) {
+        if (this.#waiters.size === 0 && this.#items.length > 0) {
+            request.done(this.#grab(request), this.#items.length);
+        }
+        else {
+            this.#waiters.add(request);
+        }
+    }
+    cancel(request) {
+        this.#waiters.delete(request);
+    }
+    ack(owner, ids) {
+        const lease = this.#leases.get(owner);
+        if (!lease)
+            return;
+        for (const id of ids)
+            lease.delete(id);
+        if (lease.size === 0)
+            this.#leases.delete(owner);
+    }
+    release(owner, ids) {
+        const lease = this.#leases.get(owner);
+        if (!lease)
+            return;
+        const back = [];
+        for (const id of ids) {
+            const item = lease.get(id);
+            if (item) {
+                lease.delete(id);
+                back.push(item);
+            }
+        }
+        if (lease.size === 0)
+            this.#leases.delete(owner);
+        this.#returnToFront(back);
+    }
+    releaseOwner(owner) {
+        for (const request of this.#waiters)
+            if (request.owner === owner)
+                this.#waiters.delete(request);
+        const lease = this.#leases.get(owner);
+        if (!lease)
+            return;
+        this.#leases.delete(owner);
+        this.#returnToFront([...lease.values()]);
+    }
+    size() {
+        return this.#items.length;
+    }
+    count() {
+        return Promise.resolve(this.#items.length);
+    }
+    /**
+     * Released messages go back to the front of the queue, merged by id with messages
+     * released before them, so the queue stays in the order messages were put whatever
+     * order they came back in.
+     */
+    #returnToFront(items) {
+        if (items.length === 0)
+            return;
+        let last = 0;
+        for (const item of items)
+            last = Math.max(last, item[0]); // no spread: releases can be large
+        while ((this.#items.peek()?.[0] ?? Number.POSITIVE_INFINITY) < last) {
+            items.push(this.#items.shift());
+        }
+        items.sort((a, b) => a[0] - b[0]);
+        for (let i = items.length - 1; i >= 0; i--)
+            this.#items.unshift(items[i]);
+        this.#scheduleServe();
+    }
+    #grab(request) {
+        const out = [];
+        while (out.length < request.n && this.#items.length > 0) {
+            const item = this.#items.shift();
+            out.push(item);
+            if (item[2] === END_KIND)
+                break; // never deliver past an END: each reader stops at its own
+        }
+        if (request.owner.tracked) {
+            let lease = this.#leases.get(request.owner);
+            if (!lease) {
+                lease = new Map();
+                this.#leases.set(request.owner, lease);
+            }
+            for (const item of out)
+                lease.set(item[0], item);
+        }
+        return out;
+    }
+    /** Serves waiters once per microtask, so a burst of puts is delivered in few batches. */
+    #scheduleServe() {
+        if (this.#serving || this.#waiters.size === 0)
+            return;
+        this.#serving = true;
+        queueMicrotask(() => {
+            this.#serving = false;
+            for (const request of this.#waiters) {
+                if (this.#items.length === 0)
+                    break;
+                this.#waiters.delete(request);
+                request.done(this.#grab(request), this.#items.length);
+            }
+        });
+    }
+}

@@ -1,0 +1,103 @@
+/**
+ * A `Link` carries frames between two contexts over one `Port`. Frames from all
+ * channels share one outbox, flushed on `process.nextTick`: that runs once the current
+ * burst of work, microtasks included, has drained, so a `for await` loop over a hundred
+ * buffered messages sends its acks in one `send`, not one each (queueMicrotask would
+ * run between the iterations). Frames keep the order they were sent in across channels,
+ * so a reply never overtakes the puts that preceded it; a frame that continues the last
+ * one (more puts to the same queue) is merged into it.
+ */
+/** Frames beyond this many are flushed at once rather than at the end of the tick. */
+const MAX_BATCH = 4096;
+/** A batched, ordered, multi-channel connection to another context. */
+export class Link {
+    #port;
+    #outbox = [];
+    #scheduled = false;
+    #closed = false;
+    #handlers = new Map();
+    #mergers = new Map();
+    #closeListeners = [];
+    /**
+     * Frames may be sent at once: a new thread or child process receives what was posted
+     * before it listened (Node holds it until a listener is attached).
+     */
+    constructor(port) {
+        this.#port = port;
+        port.onBatch((batch) => this.#receive(batch));
+        port.onClose(() => this.#onClose());
+    }
+    /** True once the other side is gone. */
+    get closed() {
+        return this.#closed;
+    }
+    /** Queues a frame; it leaves with the others at the end of this tick. */
+    send(channel, payload) {
+        if (this.#closed)
+            return;
+        const last = this.#outbox[this.#outbox.length - 1];
+        if (last?.[0] === channel && this.#mergers.get(channel)?.(last[1], payload))
+            return;
+        this.#outbox.push([channel, payload]);
+        if (this.#outbox.length >= MAX_BATCH)
+            this.flush();
+        else if (!this.#scheduled) {
+            this.#scheduled = true;
+            process.nextTick(() => this.flush());
+        }
+    }
+    /** Lets frames of a channel fold into the previous one: `merge` returns true if it did. */
+    setMerger(channel, merge) {
+        this.#mergers.set(channel, merge);
+    }
+    /** Sends what is queued now. */
+    flush() {
+        this.#scheduled = false;
+        if (this.#closed || this.#outbox.length === 0)
+            return;
+        const batch = this.#outbox;
+        this.#outbox = [];
+        this.#port.post(batch);
+    }
+    /** Sets the handler of one channel. */
+    on(channel, handler) {
+        this.#handlers.set(channel, handler);
+    }
+    /** Calls `listener` once when the other side is gone. */
+    onClose(listener) {
+        if (this.#closed)
+            listener();
+        else
+            this.#closeListeners.push(listener);
+    }
+    ref() {
+        if (!this.#closed)
+            this.#port.ref();
+    }
+    unref() {
+        if (!this.#closed)
+            this.#port.unref();
+    }
+    /** Sends what is queued now, and resolves once all of it has left this context. */
+    drain() {
+        this.flush();
+        return this.#port.drain();
+    }
+    /** Sends what is queued, then closes the port. */
+    close() {
+        this.flush();
+        this.#port.close();
+    }
+    #receive(batch) {
+        for (const [channel, payload] of batch)
+            this.#handlers.get(channel)?.(payload);
+    }
+    #onClose() {
+        if (this.#closed)
+            return;
+        this.#closed = true;
+        this.#outbox = [];
+        for (const listener of this.#closeListeners.splice(0))
+            listener();
+    }
+}

@@ -1,0 +1,24 @@
+/**
+ * How a task's error crosses back to the parent: encoded with ezq's codec (class, message,
+ * stack, cause, own properties). A thrown non-Error is carried as what it was and wrapped on
+ * arrival; what cannot be encoded at all is described by its stack or text instead.
+ */
+import { decode, encode } from "../codec/codec.js";
+import { ThrownValueError } from "../errors.js";
+/** Encodes a thrown value; what cannot be encoded is described instead. */
+export function encodeThrown(thrown) {
+    try {
+        return encode(thrown, "error");
+    }
+    catch {
+        return encode(thrown instanceof Error ? String(thrown.stack) : String(thrown));
+    }
+}
+/** Rebuilds, on the parent's side, the error a task threw. */
+export function decodeThrown(text) {
+    return asError(decode(text));
+}
+/** What a task threw, as an `Error`: itself, or a `ThrownValueError` holding a non-Error. */
+export function asError(thrown) {
+    return thrown instanceof Error ? thrown : new ThrownValueError(thrown);
+}

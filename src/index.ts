@@ -5,8 +5,7 @@
  *
  * @packageDocumentation
  */
-import "./codec/error-codec.js";
-import "./codec/proto-key-codec.js";
+import "./queue/codec-types.js";
 
 export {
   CONTEXT_NAMES,
@@ -20,8 +19,11 @@ export {
   ArgumentRangeError,
   ArgumentTypeError,
   DataCloneError,
+  ERROR_CODES,
+  type ErrorCode,
   EzqError,
   MapConsumedError,
+  QueueUnreachableError,
   TaskScopeError,
   TaskSourceError,
   ThrownValueError,
@@ -36,6 +38,7 @@ export { DEFAULT_IDLE_TIMEOUT, type MapOptions, type MapProgress } from "./pool/
 export { MapResult } from "./pool/map-result.js";
 export type { PoolStats } from "./pool/pool.js";
 export { closePools, poolStats } from "./pool/pools.js";
+export type { Joinable } from "./queue/joinable.js";
 export { type ItemsOptions, Q } from "./queue/q.js";
 export type { CancelOptions } from "./worker/cancel.js";
 export type { WorkerOptions } from "./worker/options.js";

@@ -15,9 +15,12 @@ const BIN = `${ROOT}node_modules/.bin/`;
 
 beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), "ezq-package-"));
-  const packed = await runScript("npm", ["pack", "--pack-destination", project], {
-    deadlineMs: 120_000,
-  });
+  // npm test has just built dist/: packing skips prepack's second build.
+  const packed = await runScript(
+    "npm",
+    ["pack", "--ignore-scripts", "--pack-destination", project],
+    { deadlineMs: 120_000 },
+  );
   expect(packed.code, packed.stderr).toBe(0);
   tarball = readdirSync(project).find((name) => name.endsWith(".tgz")) as string;
   writeFileSync(

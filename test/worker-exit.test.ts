@@ -5,14 +5,9 @@
  */
 import { ArgumentRangeError, Q, runThread, WorkerExitError } from "ezq";
 import { describe, expect, it } from "vitest";
+import { eventually } from "./support/deadline.js";
 import { KINDS } from "./support/kinds.js";
-import {
-  describeProcess,
-  eventually,
-  exists,
-  isRunning,
-  startFixture,
-} from "./support/processes.js";
+import { describeProcess, exists, isRunning, startFixture } from "./support/processes.js";
 import { runScript, TSX } from "./support/run-script.js";
 
 describe.each(KINDS)("a %s worker's last words", (_kind, start) => {
@@ -100,7 +95,7 @@ describe("no orphans, no zombies", () => {
       const busy = fixture.line as number[];
       expect(busy.every(isRunning)).toBe(true);
       fixture.kill(signal);
-      await eventually(() => !busy.some(isRunning), "busy children gone", 2_000).catch(() => {
+      await eventually(() => !busy.some(isRunning), "the busy children gone", 2_000).catch(() => {
         throw new Error(`still running: ${busy.filter(isRunning).map(describeProcess)}`);
       });
     },
@@ -111,9 +106,11 @@ describe("no orphans, no zombies", () => {
     try {
       const forked = fixture.line as number[];
       expect(forked).toHaveLength(2);
-      await eventually(() => !forked.some(exists), "forked children reaped", 3_000).catch(() => {
-        throw new Error(`left behind: ${forked.filter(exists).map(describeProcess)}`);
-      });
+      await eventually(() => !forked.some(exists), "the forked children reaped", 3_000).catch(
+        () => {
+          throw new Error(`left behind: ${forked.filter(exists).map(describeProcess)}`);
+        },
+      );
     } finally {
       fixture.kill("SIGKILL");
     }

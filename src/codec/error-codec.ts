@@ -6,7 +6,7 @@
  * that refers back to it: such cycles cross intact too.
  */
 import * as ezqErrors from "../errors.js";
-import { canEncode, registerCodecType } from "./codec.js";
+import { type CodecType, canEncode } from "./codec.js";
 import { defineData, reviveOnce } from "./revive-once.js";
 
 const BUILT_IN: Record<string, ErrorConstructor> = {
@@ -90,4 +90,9 @@ function complete(error: Error, [, , , stack, props, cause, errors]: Partial<Err
   if (errors) defineData(error, "errors", errors);
 }
 
-registerCodecType("Error", { reduce, revive });
+/** How errors cross: registered with the other types in codec-types.ts. */
+export const errorType: CodecType<Error> = {
+  reduce,
+  revive,
+  isOpaque: (value) => value instanceof Error,
+};

@@ -4,7 +4,7 @@
  * their entries and come back with the key defined as an own property, never as a
  * prototype: nothing is polluted on either side.
  */
-import { registerCodecType } from "./codec.js";
+import type { CodecType } from "./codec.js";
 import { defineData, reviveOnce } from "./revive-once.js";
 
 type Entries = Array<[key: string, value: unknown]>;
@@ -24,4 +24,5 @@ const revive = reviveOnce<Entries, Record<string, unknown>>(
   },
 );
 
-registerCodecType("ProtoKey", { reduce, revive });
+/** How such objects cross: registered with the other types in queue/codec-types.ts. */
+export const protoKeyType: CodecType<Record<string, unknown>> = { reduce, revive };

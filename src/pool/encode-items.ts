@@ -7,16 +7,17 @@
 import { encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import { DataCloneError } from "../errors.js";
-import { collectSent, type QueueCore } from "../queue/core.js";
+import type { QueueCore } from "../queue/core.js";
+import { encodeForWorker } from "../queue/for-worker.js";
 
 /** The encoded chunk and the queues its items carry. */
 export function encodeItems(
   tuples: unknown[][],
   start: number,
   kind: ContextName,
-): [string, QueueCore[]] {
+): { text: string; queues: QueueCore[] } {
   try {
-    return collectSent(() => encode(tuples, "input", kind));
+    return encodeForWorker(tuples, "input", kind);
   } catch (error) {
     throw itemError(tuples, start, kind, error);
   }
@@ -28,7 +29,7 @@ function itemError(tuples: unknown[][], start: number, kind: ContextName, error:
     for (const [j, item] of tuple.entries()) {
       const path = tuple.length === 1 ? `input[${start + i}]` : `input[${start + i}][${j}]`;
       try {
-        encode(item, path, kind);
+        encode(item, path, { target: kind });
       } catch (itemError) {
         return itemError;
       }

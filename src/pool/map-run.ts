@@ -125,19 +125,20 @@ export class MapRun<R> implements BatchSource<R> {
 
   #admit(tuples: unknown[][]): void {
     const start = this.#nextStart;
-    const [items, queues] = encodeItems(tuples, start, this.#settings.kind);
+    const { text, queues } = encodeItems(tuples, start, this.#settings.kind);
     this.#nextStart += tuples.length;
-    const chunk: Chunk = { start, count: tuples.length, items, queues };
+    const chunk: Chunk = { start, count: tuples.length, items: text, queues };
     this.#window.push(chunk);
     this.#dispatch(chunk);
   }
 
   #dispatch(chunk: Chunk): void {
-    const call = (this.#lease as Lease).call(this.#spec, chunk.items, chunk.count, chunk.queues);
+    const { items, count, queues } = chunk;
+    const call = (this.#lease as Lease).call({ spec: this.#spec, items, count, queues });
     chunk.call = call;
     call.result.then(
-      (outcome) => {
-        chunk.outcome = outcome;
+      (done) => {
+        chunk.done = done;
         this.#changed.notify();
       },
       (error: unknown) => {
@@ -172,7 +173,7 @@ export class MapRun<R> implements BatchSource<R> {
   /** The chunk's results; its error, if any, is thrown at the next turn, after them. */
   #handOut(chunk: Chunk): R[] {
     const { values, error } = unpack<R>(chunk);
-    if (chunk.outcome?.ok) this.#sizer.record(chunk.count, chunk.outcome.ms);
+    if (chunk.done) this.#sizer.record(chunk.count, chunk.done.ms);
     if (error !== undefined) this.#failure ??= { error };
     this.#done += values.length;
     if (values.length > 0) this.#settings.onProgress?.({ done: this.#done, total: this.#total });

@@ -10,8 +10,6 @@ import type { Item, WireMsg } from "../transport/protocol.js";
  * owner acks it; when an owner dies, what it held goes back to the front of the queue.
  */
 export interface Owner {
-  /** For messages: which worker or reader this is. */
-  readonly label: string;
   /** False for readers in the home context itself: they cannot die apart from the queue. */
   readonly tracked: boolean;
 }
@@ -44,7 +42,4 @@ export interface Backend {
 }
 
 /** The owner of reads made in the queue's home context. */
-export const HOME_OWNER: Owner = Object.freeze({ label: "home", tracked: false });
-
-/** The kind that ends a queue. */
-export const END = "END";
+export const HOME_OWNER: Owner = Object.freeze({ tracked: false });

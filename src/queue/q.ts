@@ -1,8 +1,7 @@
-import { decode, encode, encodingTarget, registerCodecType } from "../codec/codec.js";
+import { type CodecType, decode, encode } from "../codec/codec.js";
 import { CONTEXT_NAMES, type ContextName } from "../constants.js";
-import { context, newQueueId } from "../context.js";
-import { ArgumentTypeError, EzqError, preview, WorkersFailedError } from "../errors.js";
-import { END_KIND, Msg, type MsgOptions } from "../msg.js";
+import { ArgumentTypeError, WorkersFailedError } from "../errors.js";
+import { END_KIND, Msg, type MsgOptions, receivedMsg } from "../msg.js";
 import type { Item } from "../transport/protocol.js";
 import {
   expectBoolean,
@@ -12,10 +11,10 @@ import {
   expectOptions,
   expectString,
 } from "../validate.js";
-import { Worker } from "../worker/worker.js";
-import { knownQueue, QueueCore, remember } from "./core.js";
+import { QueueCore } from "./core.js";
 import { MinHeap } from "./heap.js";
-import { RemoteBackend } from "./remote.js";
+import { type Joinable, toJoinables } from "./joinable.js";
+import { routes } from "./routes.js";
 import { Store } from "./store.js";
 
 /** Options of `Q.items()`. */
@@ -26,10 +25,8 @@ export interface ItemsOptions {
   sort?: boolean;
 }
 
-const cores = new WeakMap<Q<unknown>, QueueCore>();
-/** Set while a handle is being constructed: the core it wraps instead of a new store. */
-let adopting: QueueCore | undefined;
-const caches = new WeakMap<Q<unknown>, Promise<Msg<unknown>[]>>();
+/** The construction token of handles to queues that arrived from elsewhere (see `Q.codecType`). */
+const ARRIVED = Symbol("ezq.arrivedQueue");
 
 /**
  * A message queue shared by the main thread, worker threads and child processes, at
@@ -47,23 +44,59 @@ const caches = new WeakMap<Q<unknown>, Promise<Msg<unknown>[]>>();
  */
 export class Q<T = unknown> {
   /**
+   * How a queue handle crosses: as `[id, kind]` in task arguments and map items, where the
+   * sender is told of it (to keep the queue reachable for that worker); inside message data,
+   * results and errors it is refused, since a handle must travel down the tree of workers
+   * to find its way home. Registered in codec-types.ts.
+   *
+   * @internal
+   */
+  static readonly codecType: CodecType<Q<unknown>> = {
+    reduce(value, context) {
+      if (!(value instanceof Q)) return undefined;
+      const core = value.#core;
+      const { target } = context;
+      if (target === null || (target === "process" && core.kind === "thread")) return undefined;
+      context.carry?.(core);
+      return [core.id, core.kind];
+    },
+    revive(data) {
+      const [id, kind] = data as [string, ContextName];
+      const core = routes.arrived(id, kind);
+      return core.handle(() => new Q(core.kind, ARRIVED, core));
+    },
+    explain(value, context) {
+      if (!(value instanceof Q)) return undefined;
+      if (context.target === null) {
+        return "it is a Q inside message data; pass queues to workers as task arguments instead";
+      }
+      return 'it is a "thread" Q, which cannot reach a process worker; create it with new Q("process") or start a thread worker';
+    },
+  };
+
+  readonly #core: QueueCore;
+  #cached: Promise<Msg<T>[]> | undefined;
+
+  /**
    * @param kind - `"process"` (default) reaches threads and processes at any depth;
    *   `"thread"` is lighter and stays in this process (passing it to a process worker
    *   is an error).
    */
-  constructor(kind: ContextName = "process") {
-    if (adopting) {
-      cores.set(this, adopting);
-      adopting = undefined;
+  constructor(kind?: ContextName);
+  /** @internal A handle to a queue whose home is elsewhere: made by `Q.codecType.revive`. */
+  constructor(kind: ContextName, token: symbol, core: QueueCore);
+  constructor(kind: ContextName = "process", token?: symbol, core?: QueueCore) {
+    if (token === ARRIVED && core) {
+      this.#core = core;
       return;
     }
     expectOneOf("Q kind", kind, CONTEXT_NAMES);
-    cores.set(this, new QueueCore(newQueueId(), kind, new Store(), true));
+    this.#core = new QueueCore(routes.newQueueId(), kind, new Store(), true);
   }
 
   /** `"process"` or `"thread"`: how far this queue reaches. */
   get kind(): ContextName {
-    return core(this).kind;
+    return this.#core.kind;
   }
 
   /**
@@ -103,7 +136,7 @@ export class Q<T = unknown> {
       }
       payload = encode(data);
     }
-    core(this).backend.put([[payload, kind, order]]);
+    this.#core.backend.put([[payload, kind, order]]);
     return this;
   }
 
@@ -114,10 +147,10 @@ export class Q<T = unknown> {
    * or its task ends.
    */
   async get(): Promise<Msg<T>> {
-    const state = core(this);
-    state.ackGotten();
-    const item = await state.reader.next();
-    state.gotten.push(item[0]);
+    const core = this.#core;
+    core.ackGotten();
+    const item = await core.reader.next();
+    core.gotten.push(item[0]);
     return toMsg<T>(item);
   }
 
@@ -127,7 +160,7 @@ export class Q<T = unknown> {
    * last `size()`) here. For an exact count from any context, `await q.size()`.
    */
   qsize(): number {
-    return core(this).backend.size();
+    return this.#core.backend.size();
   }
 
   /**
@@ -141,12 +174,12 @@ export class Q<T = unknown> {
    * ```
    */
   size(): Promise<number> {
-    return core(this).backend.count();
+    return this.#core.backend.count();
   }
 
   /** Puts the END message: one reader that reads it stops. @returns this queue. */
   end(): this {
-    core(this).backend.put([[encode(undefined), END_KIND, 0]]);
+    this.#core.backend.put([[encode(undefined), END_KIND, 0]]);
     return this;
   }
 
@@ -155,7 +188,7 @@ export class Q<T = unknown> {
    * stops at its own END. Breaking out early hands back messages taken ahead.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Msg<T>> {
-    const reader = core(this).reader;
+    const reader = this.#core.reader;
     let current: number | undefined;
     let ended = false;
     try {
@@ -221,13 +254,11 @@ export class Q<T = unknown> {
       this.end();
       return sort ? this.sorted() : { [Symbol.asyncIterator]: () => this[Symbol.asyncIterator]() };
     }
-    let cached = caches.get(this) as Promise<Msg<T>[]> | undefined;
-    if (!cached) {
+    if (!this.#cached) {
       this.end();
-      cached = collect(sort ? this.sorted() : this);
-      caches.set(this, cached);
+      this.#cached = collect(sort ? this.sorted() : this);
     }
-    const ready = cached;
+    const ready = this.#cached;
     return {
       async *[Symbol.asyncIterator]() {
         yield* await ready;
@@ -239,12 +270,13 @@ export class Q<T = unknown> {
    * Tells workers to finish and waits for them: puts one END per worker, then waits
    * until every worker has finished. Rejects after all have finished if any failed:
    * with that worker's error, or a `WorkersFailedError` holding each error when several did.
+   * A worker is anything with a `join()` (see `Joinable`): a `Worker`, or one of your own.
    *
    * @param workers - the workers that read this queue: one, or any iterable of them.
    * @returns this queue.
    */
-  async stop(workers: Worker | Iterable<Worker>): Promise<this> {
-    const list = toWorkerList(workers);
+  async stop(workers: Joinable | Iterable<Joinable>): Promise<this> {
+    const list = toJoinables(workers);
     for (let i = 0; i < list.length; i++) this.end();
     const results = await Promise.allSettled(list.map((worker) => worker.join()));
     const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
@@ -255,7 +287,7 @@ export class Q<T = unknown> {
 
   /** @internal For `console.log`. */
   get [Symbol.toStringTag](): string {
-    return `Q ${core(this).kind}`;
+    return `Q ${this.#core.kind}`;
   }
 }
 
@@ -270,18 +302,9 @@ Object.defineProperty(Q.prototype, Symbol.iterator, {
   },
 });
 
-/** The core of a queue handle. */
-export function core<T>(q: Q<T>): QueueCore {
-  const state = cores.get(q as Q<unknown>);
-  if (!state) throw new ArgumentTypeError(`expected a Q, received ${preview(q)}`);
-  return state;
-}
-
+/** A message as it arrived: checked when it was put, so not checked again. */
 function toMsg<T>(item: Item): Msg<T> {
-  const msg = new Msg<T>(decode(item[1]) as T);
-  msg.kind = item[2];
-  msg.order = item[3];
-  return msg;
+  return receivedMsg(decode(item[1]) as T, item[2], item[3]);
 }
 
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
@@ -289,68 +312,3 @@ async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   for await (const value of source) out.push(value);
   return out;
 }
-
-function toWorkerList(workers: unknown): Worker[] {
-  if (workers instanceof Worker) return [workers];
-  if (workers === null || typeof workers !== "object" || !(Symbol.iterator in workers)) {
-    throw new ArgumentTypeError(
-      `Q.stop(workers) takes a Worker or an iterable of Workers, received ${preview(workers)}`,
-    );
-  }
-  const list = [...(workers as Iterable<unknown>)];
-  list.forEach((worker, i) => {
-    if (!(worker instanceof Worker)) {
-      throw new ArgumentTypeError(
-        `Q.stop(workers): item ${i} is not a Worker but ${preview(worker)}`,
-      );
-    }
-  });
-  return list as Worker[];
-}
-
-/** A handle to a queue whose home is elsewhere, created when it arrives as an argument. */
-function handleFor(id: string, kind: ContextName): Q<unknown> {
-  const existing = knownQueue(id);
-  if (existing?.home === false || existing?.home === true) return qOf(existing);
-  const client = context.parent;
-  if (!client) {
-    throw new EzqError("EZQ_QUEUE_UNREACHABLE", `queue ${id} arrived in a context with no parent`);
-  }
-  const state = new QueueCore(id, kind, new RemoteBackend(client, id), false);
-  remember(state);
-  adopting = state;
-  const q = new Q<unknown>(kind);
-  handles.set(state, q);
-  return q;
-}
-
-const handles = new WeakMap<QueueCore, Q<unknown>>();
-
-function qOf(state: QueueCore): Q<unknown> {
-  return handles.get(state) as Q<unknown>;
-}
-
-// A Q crosses as [id, kind] in task arguments; inside message data it is refused, since
-// a handle must travel down the tree of workers to find its way home.
-registerCodecType<Q<unknown>>("Q", {
-  reduce(value) {
-    if (!(value instanceof Q)) return undefined;
-    const target = encodingTarget();
-    const state = core(value);
-    if (target === null || (target === "process" && state.kind === "thread")) return undefined;
-    remember(state);
-    handles.set(state, value);
-    return [state.id, state.kind];
-  },
-  revive(data) {
-    const [id, kind] = data as [string, ContextName];
-    return handleFor(id, kind);
-  },
-  explain(value) {
-    if (!(value instanceof Q)) return undefined;
-    if (encodingTarget() === null) {
-      return "it is a Q inside message data; pass queues to workers as task arguments instead";
-    }
-    return 'it is a "thread" Q, which cannot reach a process worker; create it with new Q("process") or start a thread worker';
-  },
-});

@@ -3,8 +3,9 @@
  * queue. Delivered is not done: what an owner took stays leased to it until acked, and
  * goes back to the front if the owner dies, so a dead worker loses no message.
  */
+import { END_KIND } from "../msg.js";
 import type { Item, WireMsg } from "../transport/protocol.js";
-import { type Backend, END, type Owner, type TakeRequest } from "./backend.js";
+import type { Backend, Owner, TakeRequest } from "./backend.js";
 import { Deque } from "./deque.js";
 
 /** The home of a queue. */
@@ -95,7 +96,7 @@ export class Store implements Backend {
     while (out.length < request.n && this.#items.length > 0) {
       const item = this.#items.shift() as Item;
       out.push(item);
-      if (item[2] === END) break; // never deliver past an END: each reader stops at its own
+      if (item[2] === END_KIND) break; // never deliver past an END: each reader stops at its own
     }
     if (request.owner.tracked) {
       let lease = this.#leases.get(request.owner);

@@ -50,27 +50,28 @@ class WriteTracker {
 
 /** The parent's side of a worker thread. */
 export function threadPort(worker: ThreadWorker): Port {
-  return {
-    post: (batch) => worker.postMessage(batch),
-    onBatch: (listener) => worker.on("message", listener),
-    onClose: (listener) => worker.once("exit", listener),
-    ref: () => worker.ref(),
-    unref: () => worker.unref(),
-    close: () => void worker.terminate(),
-    // postMessage hands the batch over synchronously; nothing is left to wait for.
-    drain: () => DRAINED,
-  };
+  return messagingPort(worker, "exit", () => void worker.terminate());
 }
 
 /** A thread's side of its link to the parent (`parentPort`). */
 export function parentThreadPort(port: MessagePort): Port {
+  return messagingPort(port, "close", () => port.close());
+}
+
+/** Either end of a thread's channel: both post, emit and hold the event loop alike. */
+function messagingPort(
+  end: ThreadWorker | MessagePort,
+  closeEvent: "exit" | "close",
+  close: () => void,
+): Port {
   return {
-    post: (batch) => port.postMessage(batch),
-    onBatch: (listener) => port.on("message", listener),
-    onClose: (listener) => port.once("close", listener),
-    ref: () => port.ref(),
-    unref: () => port.unref(),
-    close: () => port.close(),
+    post: (batch) => end.postMessage(batch),
+    onBatch: (listener) => end.on("message", listener),
+    onClose: (listener) => end.once(closeEvent, listener),
+    ref: () => end.ref(),
+    unref: () => end.unref(),
+    close,
+    // postMessage hands the batch over synchronously; nothing is left to wait for.
     drain: () => DRAINED,
   };
 }

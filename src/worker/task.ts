@@ -28,7 +28,6 @@ export type TaskSpec =
   | { source: string; name: string; caller: string | undefined; tag: number }
   | { module: string; export: string };
 
-const TASK_REF = Symbol("ezq.taskRef");
 const specs = new WeakMap<object, TaskSpec>();
 
 /**
@@ -61,7 +60,6 @@ export function fromModule<F extends Task>(moduleUrl: string | URL, exportName =
   };
   const spec: TaskSpec = { module: href, export: exportName };
   specs.set(stub, spec);
-  Object.defineProperty(stub, TASK_REF, { value: spec });
   return stub as unknown as F;
 }
 

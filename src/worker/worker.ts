@@ -1,19 +1,21 @@
-import { decode, encode } from "../codec/codec.js";
+import { decode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
-import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
-import { collectSent, holdUntil } from "../queue/core.js";
+import { ArgumentTypeError, WorkerExitError, WorkerTerminatedError } from "../errors.js";
+import { encodeForWorker } from "../queue/for-worker.js";
+import { routes } from "../queue/routes.js";
 import { expectKnownKeys, expectOptions } from "../validate.js";
 import { CANCEL_KEYS, type CancelOptions, cancelSignal, checkCancelOptions } from "./cancel.js";
+import type { Child, ExitInfo } from "./child.js";
 import {
   checkWorkerOptions,
   isDefault,
   WORKER_OPTION_KEYS,
   type WorkerOptions,
 } from "./options.js";
-import { decodeThrown, type Outcome } from "./outcome.js";
-import { takeThread } from "./spare.js";
-import { type Child, type ExitInfo, spawnChild } from "./spawn.js";
+import { spareThread, type TakenThread } from "./spare.js";
+import { spawnChild } from "./spawn.js";
 import { describeTask, type Task } from "./task.js";
+import { unjoined } from "./unjoined.js";
 
 /** Options of `run.with` / `runThread.with`: how to start the worker, and when to stop it. */
 export interface StartOptions extends WorkerOptions, CancelOptions {}
@@ -50,29 +52,6 @@ export interface WorkerStarter {
    * ```
    */
   with(options: StartOptions): WorkerStarter;
-}
-
-/**
- * Failures of workers whose `join()` was never called. Python ezq printed a failed task's
- * traceback in the child and moved on; ezq says so when the process exits, unless the
- * failure was observed by then (a later `join()` or `stop()` counts).
- */
-const unobserved = new Map<Worker, unknown>();
-let reportsOnExit = false;
-
-function reportUnobservedOnExit(): void {
-  if (reportsOnExit) return;
-  reportsOnExit = true;
-  process.once("exit", () => {
-    for (const [worker, error] of unobserved) {
-      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      process.stderr.write(
-        `ezq: a ${worker.kind} worker failed and join() was never called:\n${detail}\n`,
-      );
-    }
-    // As Node does for a rejection nobody handled: the script failed, so its exit code says so.
-    if (unobserved.size > 0 && !process.exitCode) process.exitCode = 1;
-  });
 }
 
 /**
@@ -123,31 +102,28 @@ export class Worker<R = unknown> {
     cancel: CancelOptions = {},
   ) {
     if (token !== CREATE) {
-      throw new TypeError(
+      throw new ArgumentTypeError(
         "Start workers with run(), runThread(), Worker.process() or Worker.thread()",
       );
     }
     const spec = describeTask(task, kind === "process" ? "run(task)" : "runThread(task)");
-    const [encodedArgs, queues] = collectSent(() => encode(args, "args", kind));
+    const sent = encodeForWorker(args, "args", kind);
     const signal = cancelSignal(cancel);
     signal?.throwIfAborted();
     this.kind = kind;
-    // A thread with default options may be one started ahead of need (see spare.ts).
-    this.#child =
-      kind === "thread" && isDefault(options) ? takeThread() : spawnChild(kind, options);
-    holdUntil(queues, this.#child.exited);
-    this.pid = this.#child.pid;
-    this.threadId = this.#child.threadId;
-    const env = options.env ?? { ...process.env };
-    this.#result = this.#settle(this.#child.api.run(spec, encodedArgs, env));
+    const { child, env } = startChild(kind, options);
+    this.#child = child;
+    routes.holdUntil(sent.queues, child.exited);
+    this.pid = child.pid;
+    this.threadId = child.threadId;
+    this.#result = this.#settle(child.api.run(spec, sent.text, env));
     if (signal) this.#stopOn(signal);
     // join() is how results and errors are observed: a failure must not crash the process
-    // as an unhandled rejection, nor vanish if nobody ever asks (see unobserved).
+    // as an unhandled rejection, nor vanish if nobody ever asks (see unjoined.ts).
     this.#result.catch((error: unknown) => {
       // Stopped on purpose (terminate, abort, timeout): no failure to report.
       if (this.#joined || error instanceof WorkerTerminatedError || this.#abortReason) return;
-      unobserved.set(this as Worker, error);
-      reportUnobservedOnExit();
+      unjoined.add(this, error);
     });
   }
 
@@ -158,7 +134,7 @@ export class Worker<R = unknown> {
    */
   join(): Promise<R> {
     this.#joined = true;
-    unobserved.delete(this as Worker);
+    unjoined.observed(this);
     return this.#result;
   }
 
@@ -184,18 +160,21 @@ export class Worker<R = unknown> {
     void this.#child.exited.then(() => signal.removeEventListener("abort", onAbort));
   }
 
-  async #settle(reply: Promise<Outcome>): Promise<R> {
+  /** The task's value or error once the worker has let go, or why the worker ended first. */
+  async #settle(reply: Promise<string>): Promise<R> {
     const child = this.#child;
     const first = await Promise.race([
-      reply.then((outcome) => ({ outcome })),
+      reply.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
       child.exited.then((exit) => ({ exit })),
     ]);
     if ("exit" in first) throw this.#exitError(first.exit);
     this.#finished = true;
     await child.close(EXIT_GRACE_MS);
-    const { outcome } = first;
-    if (outcome.ok) return decode(outcome.value) as R;
-    throw decodeThrown(outcome.error, outcome.isError);
+    if ("error" in first) throw first.error;
+    return decode(first.value) as R;
   }
 
   #exitError(exit: ExitInfo): unknown {
@@ -206,6 +185,12 @@ export class Worker<R = unknown> {
     }
     return new WorkerExitError(this.#child.label, exit.code, exit.signal, { cause: exit.error });
   }
+}
+
+/** A child for one task: a thread with default options may be the spare (see spare.ts). */
+function startChild(kind: ContextName, options: Readonly<WorkerOptions>): TakenThread {
+  if (kind === "thread" && isDefault(options)) return spareThread.take();
+  return { child: spawnChild(kind, options), env: undefined };
 }
 
 function starter(

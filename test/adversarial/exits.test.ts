@@ -4,8 +4,8 @@
  */
 import { Q, run, runThread, WorkerExitError, WorkerTerminatedError } from "ezq";
 import { describe, expect, it } from "vitest";
+import { eventually } from "../support/deadline.js";
 import { KINDS } from "../support/kinds.js";
-import { eventually } from "../support/processes.js";
 
 /** Reads everything left in a queue at home, ENDs excluded. */
 async function drain<T>(q: Q<T>): Promise<T[]> {

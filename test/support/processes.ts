@@ -1,10 +1,16 @@
-/** Looking at processes from tests: which exist, what they are, and starting fixtures. */
+/** Looking at processes from tests: alive or not, and waiting for a condition. */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-
-export { eventually, isRunning } from "./deadline.js";
-
 import { TSX } from "./run-script.js";
+
+/** Alive and not a zombie (an exited process its parent has not reaped yet). */
+export function isRunning(pid: number): boolean {
+  try {
+    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return false;
+  }
+}
 
 /** The process exists at all, zombie or not: a zombie is a child nobody reaped. */
 export function exists(pid: number): boolean {

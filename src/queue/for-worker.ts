@@ -1,0 +1,21 @@
+/**
+ * Encoding what a worker receives (task arguments, `map` items): the one place where queue
+ * handles may travel, so the sender learns which queues went along, to keep them reachable
+ * while that worker lives (`routes.holdUntil`).
+ */
+import { encode } from "../codec/codec.js";
+import type { ContextName } from "../constants.js";
+import { QueueCore } from "./core.js";
+
+/** `value` encoded for a worker of `kind` (`root` names it in errors), and the queues it carries. */
+export function encodeForWorker(
+  value: unknown,
+  root: string,
+  kind: ContextName,
+): { text: string; queues: QueueCore[] } {
+  const queues: QueueCore[] = [];
+  const carry = (carried: unknown) => {
+    if (carried instanceof QueueCore) queues.push(carried);
+  };
+  return { text: encode(value, root, { target: kind, carry }), queues };
+}

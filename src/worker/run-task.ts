@@ -1,0 +1,30 @@
+/** A `run`/`runThread` worker's one task: from its spec and encoded arguments to its encoded value. */
+import { decode, encode } from "../codec/codec.js";
+import { routes } from "../queue/routes.js";
+import type { Env } from "./api.js";
+import { explainScopeError, loadTask } from "./compile.js";
+import type { TaskSpec } from "./task.js";
+
+/**
+ * Runs the task and resolves with its encoded value; rejects with its error. Either way,
+ * what the task read from queues is settled first, so the acks travel ahead of the reply.
+ */
+export async function runTask(spec: TaskSpec, args: string, env: Env | undefined): Promise<string> {
+  try {
+    if (env) adoptEnv(env);
+    const task = await loadTask(spec);
+    return encode(await task(...(decode(args) as unknown[])), "result");
+  } catch (thrown) {
+    throw explainScopeError(thrown, spec);
+  } finally {
+    routes.finishRemoteReads();
+  }
+}
+
+/** Makes this worker's `process.env` the caller's, as a worker started now would have it. */
+function adoptEnv(env: Env): void {
+  for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && process.env[key] !== value) process.env[key] = value;
+  }
+}

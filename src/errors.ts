@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   QueueUnreachableError: "EZQ_QUEUE_UNREACHABLE",
   /** A `map` chunk failed at one item: between a worker and its pool only, never seen by users. */
   ChunkError: "EZQ_CHUNK_FAILED",
+  /** `put` on a bounded queue that is full. */
+  QueueFullError: "EZQ_QUEUE_FULL",
+  /** A read waits on a queue that nothing left in the program can put to. */
+  QueueStarvedError: "EZQ_QUEUE_STARVED",
 } as const;
 
 /** The `code` of an error ezq raised: one of the values of `ERROR_CODES`. */
@@ -292,5 +296,40 @@ export class ChunkError extends EzqError {
     super(ERROR_CODES.ChunkError, `a map task failed at item ${index} of its chunk`, { cause });
     this.index = index;
     this.values = values;
+  }
+}
+
+/**
+ * `put` on a bounded queue (`new Q(kind, { maxsize })`) that is full: nothing was put.
+ * `await q.putAsync(...)` waits for room instead.
+ */
+export class QueueFullError extends EzqError {
+  /** The queue's bound. */
+  readonly maxsize: number;
+
+  /** @param maxsize - the bound the queue is at. */
+  constructor(maxsize: number) {
+    super(
+      ERROR_CODES.QueueFullError,
+      `the queue is full (maxsize ${maxsize}): nothing was put. Use \`await q.putAsync(data)\` ` +
+        "to wait for room, or read messages off the queue first",
+    );
+    this.maxsize = maxsize;
+  }
+}
+
+/**
+ * A read (`get()`, `for await`) waits for a message that can never come: the queue is
+ * empty and nothing left in the program can put to it. Without this error the script
+ * would wait forever, or end with code 13 and nothing said.
+ */
+export class QueueStarvedError extends EzqError {
+  constructor() {
+    super(
+      ERROR_CODES.QueueStarvedError,
+      "a read of a queue waits for a message that can never come: the queue is empty, and " +
+        "nothing left in this program can put to it (no worker is running, no timer or I/O " +
+        "is pending). Put the messages, or end() the queue, before the reads that need them",
+    );
   }
 }

@@ -23,6 +23,7 @@ export {
   type ErrorCode,
   EzqError,
   MapConsumedError,
+  QueueFullError,
   QueueUnreachableError,
   TaskScopeError,
   TaskSourceError,
@@ -39,7 +40,7 @@ export { MapResult } from "./pool/map-result.js";
 export type { PoolStats } from "./pool/pool.js";
 export { closePools, poolStats } from "./pool/pools.js";
 export type { Joinable } from "./queue/joinable.js";
-export { type ItemsOptions, Q } from "./queue/q.js";
+export { type ItemsOptions, Q, type QueueOptions } from "./queue/q.js";
 export type { CancelOptions } from "./worker/cancel.js";
 export type { WorkerOptions } from "./worker/options.js";
 export { fromModule, type Task } from "./worker/task.js";

@@ -17,6 +17,8 @@ export class QueueCore {
   readonly backend: Backend;
   /** True in the context that created the queue, where its messages live. */
   readonly home: boolean;
+  /** The most messages that may wait in the queue (`Infinity`: no bound). */
+  readonly maxsize: number;
   /**
    * Messages that `get()` returned and that are not done yet. A message from `get()` is
    * done when this context calls `get()` again after receiving it, or when the task that
@@ -27,11 +29,18 @@ export class QueueCore {
   #reader: Reader | undefined;
   #handle: object | undefined;
 
-  constructor(id: string, kind: ContextName, backend: Backend, home: boolean) {
+  constructor(
+    id: string,
+    kind: ContextName,
+    backend: Backend,
+    home: boolean,
+    maxsize = Number.POSITIVE_INFINITY,
+  ) {
     this.id = id;
     this.kind = kind;
     this.backend = backend;
     this.home = home;
+    this.maxsize = maxsize;
   }
 
   get reader(): Reader {

@@ -1,14 +1,15 @@
 import { type CodecType, decode, encode } from "../codec/codec.js";
 import { CONTEXT_NAMES, type ContextName } from "../constants.js";
-import { ArgumentTypeError, WorkersFailedError } from "../errors.js";
+import { ArgumentTypeError, QueueFullError, WorkersFailedError } from "../errors.js";
 import { END_KIND, Msg, type MsgOptions, receivedMsg } from "../msg.js";
-import type { Item } from "../transport/protocol.js";
+import type { Item, WireMsg } from "../transport/protocol.js";
 import {
   expectBoolean,
   expectInteger,
   expectKnownKeys,
   expectOneOf,
   expectOptions,
+  expectPositiveInteger,
   expectString,
 } from "../validate.js";
 import { QueueCore } from "./core.js";
@@ -23,6 +24,16 @@ export interface ItemsOptions {
   cache?: boolean;
   /** Yield in `Msg.order` order (see `Q.sorted()`). Default `false`. */
   sort?: boolean;
+}
+
+/** Options of `new Q(kind, options)`. */
+export interface QueueOptions {
+  /**
+   * The most messages that may wait in the queue (Python's `maxsize`): `put` throws a
+   * `QueueFullError` when it is reached, and `await putAsync()` waits for room. Messages
+   * taken by readers do not count. Default `Infinity`: no bound.
+   */
+  maxsize?: number;
 }
 
 /** The construction token of handles to queues that arrived from elsewhere (see `Q.codecType`). */
@@ -58,11 +69,11 @@ export class Q<T = unknown> {
       const { target } = context;
       if (target === null || (target === "process" && core.kind === "thread")) return undefined;
       context.carry?.(core);
-      return [core.id, core.kind];
+      return [core.id, core.kind, core.maxsize];
     },
     revive(data) {
-      const [id, kind] = data as [string, ContextName];
-      const core = routes.arrived(id, kind);
+      const [id, kind, maxsize] = data as [string, ContextName, number];
+      const core = routes.arrived(id, kind, maxsize);
       return core.handle(() => new Q(core.kind, ARRIVED, core));
     },
     explain(value, context) {
@@ -81,17 +92,24 @@ export class Q<T = unknown> {
    * @param kind - `"process"` (default) reaches threads and processes at any depth;
    *   `"thread"` is lighter and stays in this process (passing it to a process worker
    *   is an error).
+   * @param options - `maxsize`, the most messages that may wait (default: no bound).
    */
-  constructor(kind?: ContextName);
+  constructor(kind?: ContextName, options?: QueueOptions);
   /** @internal A handle to a queue whose home is elsewhere: made by `Q.codecType.revive`. */
   constructor(kind: ContextName, token: symbol, core: QueueCore);
-  constructor(kind: ContextName = "process", token?: symbol, core?: QueueCore) {
-    if (token === ARRIVED && core) {
+  constructor(kind: ContextName = "process", options?: QueueOptions | symbol, core?: QueueCore) {
+    if (options === ARRIVED && core) {
       this.#core = core;
       return;
     }
     expectOneOf("Q kind", kind, CONTEXT_NAMES);
-    this.#core = new QueueCore(routes.newQueueId(), kind, new Store(), true);
+    const maxsize = checkMaxsize(options);
+    this.#core = new QueueCore(routes.newQueueId(), kind, new Store(maxsize), true, maxsize);
+  }
+
+  /** The most messages that may wait in this queue; `Infinity` when it has no bound. */
+  get maxsize(): number {
+    return this.#core.maxsize;
   }
 
   /** `"process"` or `"thread"`: how far this queue reaches. */
@@ -108,8 +126,32 @@ export class Q<T = unknown> {
    * @param options - the message's `kind` (a label; `"END"` is reserved) and `order`
    *   (its position for `sorted()`); ignored when `data` is a `Msg`.
    * @returns this queue, for chaining.
+   * @throws QueueFullError when the queue has a `maxsize` and is full (nothing is put).
    */
   put(data?: T | Msg<T>, options?: MsgOptions): this {
+    const { backend, maxsize } = this.#core;
+    if (!backend.hasRoom(1)) throw new QueueFullError(maxsize);
+    backend.put([this.#wire(data, options)]);
+    return this;
+  }
+
+  /**
+   * Puts a message once the queue has room under its `maxsize` (at once for a queue
+   * without a bound): what `put` does, for a producer that should wait rather than fail.
+   * Waiting puts go in the order they were made. From a worker, the wait is decided by
+   * the queue's home, so it is exact in any context.
+   *
+   * @param data - the message's data, or a `Msg` to put as it is.
+   * @param options - the message's `kind` and `order`, as for `put`.
+   * @returns this queue, once the message is in it. Data that cannot cross rejects at once.
+   */
+  async putAsync(data?: T | Msg<T>, options?: MsgOptions): Promise<this> {
+    await this.#core.backend.putWhenRoom([this.#wire(data, options)]);
+    return this;
+  }
+
+  /** A message as it travels: `data` encoded now, with its kind and order checked. */
+  #wire(data: T | Msg<T> | undefined, options: MsgOptions | undefined): WireMsg {
     let kind = "";
     let order = 0;
     let payload: string;
@@ -136,8 +178,7 @@ export class Q<T = unknown> {
       }
       payload = encode(data);
     }
-    this.#core.backend.put([[payload, kind, order]]);
-    return this;
+    return [payload, kind, order];
   }
 
   /**
@@ -311,4 +352,13 @@ async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const value of source) out.push(value);
   return out;
+}
+
+/** The `maxsize` of `new Q(kind, options)`: a positive integer, or `Infinity`. */
+function checkMaxsize(options: unknown): number {
+  const opts = expectOptions("Q options", options);
+  expectKnownKeys("Q options", opts, ["maxsize"]);
+  const { maxsize = Number.POSITIVE_INFINITY } = opts;
+  if (maxsize !== Number.POSITIVE_INFINITY) expectPositiveInteger("Q maxsize", maxsize);
+  return maxsize as number;
 }

@@ -65,15 +65,36 @@ export class RemoteBackend implements Backend {
   readonly #qid: string;
   readonly #requests = new Map<TakeRequest, number>();
   readonly #held = new Map<Owner, Set<number>>();
+  readonly #maxsize: number;
+  /** The queue's size as home last reported it, and how many this context put since. */
   #lastSize = 0;
+  #putSince = 0;
 
-  constructor(client: QueueClient, qid: string) {
+  constructor(client: QueueClient, qid: string, maxsize = Number.POSITIVE_INFINITY) {
     this.#client = client;
     this.#qid = qid;
+    this.#maxsize = maxsize;
   }
 
   put(msgs: WireMsg[]): void {
+    this.#putSince += msgs.length;
     this.#client.send(["put", this.#qid, msgs]);
+  }
+
+  hasRoom(n: number): boolean {
+    return this.#lastSize + this.#putSince + n <= this.#maxsize;
+  }
+
+  putWhenRoom(msgs: WireMsg[]): Promise<void> {
+    return new Promise((resolve) => {
+      this.#client.request(
+        (req) => ["putw", this.#qid, req, msgs],
+        (frame) => {
+          this.#heard((frame as ["room", number, number])[2]);
+          resolve();
+        },
+      );
+    });
   }
 
   take(request: TakeRequest): void {
@@ -82,7 +103,7 @@ export class RemoteBackend implements Backend {
       (frame) => {
         this.#requests.delete(request);
         const [, , items, remaining] = frame as ["took", number, Item[], number];
-        this.#lastSize = remaining;
+        this.#heard(remaining);
         this.#hold(request.owner, items);
         request.done(items, remaining);
       },
@@ -131,11 +152,17 @@ export class RemoteBackend implements Backend {
       this.#client.request(
         (req) => ["count", this.#qid, req],
         (frame) => {
-          this.#lastSize = (frame as ["counted", number, number])[2];
+          this.#heard((frame as ["counted", number, number])[2]);
           resolve(this.#lastSize);
         },
       );
     });
+  }
+
+  /** Home reported the queue's size: what was put here before is counted in it. */
+  #heard(size: number): void {
+    this.#lastSize = size;
+    this.#putSince = 0;
   }
 
   #hold(owner: Owner, items: Item[]): void {

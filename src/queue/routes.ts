@@ -33,11 +33,12 @@ export class Routes {
   }
 
   /** The core of a queue that arrived as a task argument: known already, or reached through the parent. */
-  arrived(id: string, kind: ContextName): QueueCore {
+  arrived(id: string, kind: ContextName, maxsize: number): QueueCore {
     const known = this.#queues.get(id);
     if (known) return known;
     if (!this.#parent) throw new QueueUnreachableError(id);
-    const core = new QueueCore(id, kind, new RemoteBackend(this.#parent, id), false);
+    const backend = new RemoteBackend(this.#parent, id, maxsize);
+    const core = new QueueCore(id, kind, backend, false, maxsize);
     this.#queues.set(id, core);
     return core;
   }

@@ -5,7 +5,7 @@
  * message it (or anything below it) held goes back to its queue.
  */
 import type { Link } from "../transport/link.js";
-import { Channel, type Item, type QueueFrame } from "../transport/protocol.js";
+import { Channel, type Item, type QueueFrame, type WireMsg } from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 
 /** Finds the backend of a queue by id, if this context can reach it. */
@@ -49,6 +49,9 @@ export class QueueServer {
       case "count":
         this.#count(frame[1], frame[2]);
         break;
+      case "putw":
+        this.#putWhenRoom(frame[1], frame[2], frame[3]);
+        break;
       case "ack":
         this.#find(frame[1])?.ack(this.#owner, frame[2]);
         break;
@@ -91,6 +94,11 @@ export class QueueServer {
     void this.#find(qid)
       ?.count()
       .then((size) => this.#reply(["counted", id, size]));
+  }
+
+  #putWhenRoom(qid: string, id: number, msgs: WireMsg[]): void {
+    const backend = this.#find(qid);
+    void backend?.putWhenRoom(msgs).then(() => this.#reply(["room", id, backend.size()]));
   }
 
   #find(qid: string): Backend | undefined {

@@ -33,8 +33,10 @@ export type QueueFrame =
   | ["ack", qid: string, ids: number[]]
   | ["rel", qid: string, ids: number[]]
   | ["count", qid: string, req: number]
+  | ["putw", qid: string, req: number, msgs: WireMsg[]]
   | ["took", req: number, items: Item[], remaining: number]
-  | ["counted", req: number, size: number];
+  | ["counted", req: number, size: number]
+  | ["room", req: number, size: number];
 
 /** Control frames. */
 export type ControlFrame = ["fatal", error: string] | ["exit"];

@@ -24,6 +24,7 @@ export {
   EzqError,
   MapConsumedError,
   QueueFullError,
+  QueueStarvedError,
   QueueUnreachableError,
   TaskScopeError,
   TaskSourceError,

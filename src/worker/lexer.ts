@@ -4,13 +4,13 @@
  * once per worker).
  */
 import { createRequire } from "node:module";
+import { Lazy } from "../lazy.js";
 
 type Lexer = typeof import("es-module-lexer");
 
-let loaded: Lexer | undefined;
+const lexer = new Lazy(() => createRequire(import.meta.url)("es-module-lexer") as Lexer);
 
 /** es-module-lexer's `parse`. */
 export function parseModule(source: string): ReturnType<Lexer["parse"]> {
-  loaded ??= createRequire(import.meta.url)("es-module-lexer") as Lexer;
-  return loaded.parse(source);
+  return lexer.get().parse(source);
 }

@@ -39,7 +39,8 @@ const MAX_ORIGINS = 1000;
 const origins = new Map<number, Origin>();
 const tags = new Map<string, number>();
 const placements = new Map<number, Placement | undefined>();
-let nextTag = 1;
+/** The next tag to give; an object, so that the module keeps no `let`. */
+const tagCounter = { next: 1 };
 
 /** The tag under which the worker names `source`'s frames (the same for the same task). */
 export function rememberTask(source: string, origin: Omit<Origin, "source"> | undefined): number {
@@ -47,7 +48,7 @@ export function rememberTask(source: string, origin: Omit<Origin, "source"> | un
   const key = `${origin.site}\n${source}`;
   const known = tags.get(key);
   if (known) return known;
-  const tag = nextTag++;
+  const tag = tagCounter.next++;
   tags.set(key, tag);
   origins.set(tag, { source, ...origin });
   if (origins.size > MAX_ORIGINS) {

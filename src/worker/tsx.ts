@@ -16,25 +16,27 @@ import { createRequire, isBuiltin } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isMainThread } from "node:worker_threads";
+import { Lazy } from "../lazy.js";
 import { FROM_SOURCE } from "../paths.js";
 
-let registered: Promise<void> | undefined;
+/** Registering the parent's tsx in this thread: done once, when first needed. */
+const registration = new Lazy((): Promise<void> | undefined => {
+  const api = parentTsx();
+  if (!api) return undefined;
+  return import(api).then((tsx: { register?: () => void; default?: { register(): void } }) => {
+    (tsx.register ?? tsx.default?.register)?.();
+  });
+});
 
 /**
  * Settles when this thread can import `specifier` as its parent would: at once, except
  * in a thread of a parent run by tsx, which registers that tsx first (once).
  */
 export function readyToImport(specifier: string): Promise<void> | undefined {
+  if (registration.made) return registration.get();
   // The main thread has the hooks already; ezq's own source mode registers tsx at start.
-  if (registered || isMainThread || FROM_SOURCE || isBuiltin(specifier)) return registered;
-  const api = parentTsx();
-  if (!api) return undefined;
-  registered = import(api).then(
-    (tsx: { register?: () => void; default?: { register(): void } }) => {
-      (tsx.register ?? tsx.default?.register)?.();
-    },
-  );
-  return registered;
+  if (isMainThread || FROM_SOURCE || isBuiltin(specifier)) return undefined;
+  return registration.get();
 }
 
 const LOADER_FLAGS = ["--import", "--loader", "--experimental-loader", "--require", "-r"];

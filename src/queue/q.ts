@@ -1,8 +1,15 @@
-import { type CodecType, decode, encode } from "../codec/codec.js";
+import {
+  AS_DATA,
+  type CodecType,
+  decode,
+  type EncodeContext,
+  encode,
+  SHARED_DATA,
+} from "../codec/codec.js";
 import { CONTEXT_NAMES, type ContextName } from "../constants.js";
 import { ArgumentTypeError, WorkersFailedError } from "../errors.js";
 import { END_KIND, Msg, type MsgOptions, receivedMsg } from "../msg.js";
-import type { Item } from "../transport/protocol.js";
+import type { Item, Payload } from "../transport/protocol.js";
 import {
   expectBoolean,
   expectInteger,
@@ -94,6 +101,11 @@ export class Q<T = unknown> {
     this.#core = new QueueCore(routes.newQueueId(), kind, new Store(), true);
   }
 
+  /** Message data goes nowhere by reference; shared memory only where every reader is a thread of this process. */
+  #putContext(): EncodeContext {
+    return this.#core.kind === "thread" ? SHARED_DATA : AS_DATA;
+  }
+
   /** `"process"` or `"thread"`: how far this queue reaches. */
   get kind(): ContextName {
     return this.#core.kind;
@@ -112,7 +124,7 @@ export class Q<T = unknown> {
   put(data?: T | Msg<T>, options?: MsgOptions): this {
     let kind = "";
     let order = 0;
-    let payload: string;
+    let payload: Payload;
     if (data instanceof Msg) {
       if (options !== undefined) {
         throw new ArgumentTypeError(
@@ -120,7 +132,7 @@ export class Q<T = unknown> {
         );
       }
       ({ kind, order } = data);
-      payload = encode(data.data);
+      payload = encode(data.data, "data", this.#putContext());
     } else {
       if (options !== undefined) {
         const opts = expectOptions("Q.put options", options);
@@ -134,7 +146,7 @@ export class Q<T = unknown> {
           order = opts.order;
         }
       }
-      payload = encode(data);
+      payload = encode(data, "data", this.#putContext());
     }
     this.#core.backend.put([[payload, kind, order]]);
     return this;

@@ -5,7 +5,14 @@
  * away, exactly its messages are released upstream.
  */
 import type { Link } from "../transport/link.js";
-import { Channel, type Item, type QueueFrame, type WireMsg } from "../transport/protocol.js";
+import {
+  Channel,
+  type Item,
+  type Packed,
+  packedAt,
+  type QueueFrame,
+  type WireMsg,
+} from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 
 /** Routes replies from the parent to the requests that wait for them. */
@@ -41,8 +48,8 @@ export class QueueClient {
     if (this.#waiting.has(id)) this.#waiting.set(id, late);
   }
 
-  send(frame: QueueFrame): void {
-    this.link.send(Channel.queue, frame);
+  send(frame: QueueFrame, attached?: readonly Packed[]): void {
+    this.link.send(Channel.queue, frame, attached);
   }
 }
 
@@ -73,7 +80,7 @@ export class RemoteBackend implements Backend {
   }
 
   put(msgs: WireMsg[]): void {
-    this.#client.send(["put", this.#qid, msgs]);
+    this.#client.send(["put", this.#qid, msgs], packedAt(msgs, 0));
   }
 
   take(request: TakeRequest): void {

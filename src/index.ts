@@ -7,6 +7,7 @@
  */
 import "./queue/codec-types.js";
 
+export { type Movable, move } from "./codec/bytes.js";
 export {
   CONTEXT_NAMES,
   type ContextName,

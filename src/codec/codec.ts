@@ -10,6 +10,8 @@
 import { DevalueError, parse, stringify } from "devalue";
 import type { ContextName } from "../constants.js";
 import { DataCloneError } from "../errors.js";
+import type { Packed, Payload } from "../transport/protocol.js";
+import { ByteSink, isShared, reviveBytes } from "./bytes.js";
 
 /**
  * Where a value being encoded is going, for the types whose handling depends on it: a
@@ -21,10 +23,18 @@ export interface EncodeContext {
   readonly target: ContextName | null;
   /** Told of each value a registered type carries by reference (a queue handle), so that the sender can keep it reachable. */
   readonly carry?: (value: unknown) => void;
+  /**
+   * True when every receiver is a thread of this process, so a `SharedArrayBuffer` may go
+   * shared; by default, only task arguments and items for a thread.
+   */
+  readonly share?: boolean;
 }
 
 /** Message data, results and errors: nothing travels by reference. */
 export const AS_DATA: EncodeContext = Object.freeze({ target: null });
+
+/** Data for threads of this process only (a thread queue's messages, a thread's results): shared memory stays shared. */
+export const SHARED_DATA: EncodeContext = Object.freeze({ target: null, share: true });
 
 /** How a registered type turns into data and back. */
 export interface CodecType<T> {
@@ -53,9 +63,13 @@ export function registerCodecType<T>(name: string, type: CodecType<T>): void {
   revivers[name] = (data) => type.revive(data);
 }
 
-/** devalue's reducers for one encoding: each registered type's, told where the value goes. */
-function reducersFor(context: EncodeContext): Reducers {
+/** The reducer name of bytes values; first, so no registered type sees bytes. */
+const BYTES = "B";
+
+/** devalue's reducers for one encoding: bytes into `sink`, then each registered type's, told where the value goes. */
+function reducersFor(context: EncodeContext, sink?: ByteSink): Reducers {
   const reducers: Reducers = Object.create(null);
+  if (sink) reducers[BYTES] = (value) => sink.reduce(value);
   for (const [name, type] of Object.entries(types)) {
     reducers[name] = (value) => type.reduce(value, context);
   }
@@ -114,7 +128,7 @@ function isJsonExact(value: unknown, depth: number): boolean {
  * it goes (see `EncodeContext`). Throws a `DataCloneError` naming the path of the first
  * part that cannot cross.
  */
-export function encode(value: unknown, root = "data", context: EncodeContext = AS_DATA): string {
+export function encode(value: unknown, root = "data", context: EncodeContext = AS_DATA): Payload {
   switch (typeof value) {
     case "string":
       return STRING + value;
@@ -130,7 +144,11 @@ export function encode(value: unknown, root = "data", context: EncodeContext = A
   }
   try {
     if (isJsonExact(value, 0)) return JSON_TEXT + JSON.stringify(value);
-    return stringify(value, reducersFor(context));
+    const sink = new ByteSink(context.share ?? context.target === "thread");
+    const text = stringify(value, reducersFor(context, sink));
+    if (sink.buffers.length === 0) return text;
+    const moved = sink.seal();
+    return moved ? { t: text, b: sink.buffers, m: moved } : { t: text, b: sink.buffers };
   } catch (error) {
     throw explainEncodeFailure(error, root, context);
   }
@@ -159,7 +177,9 @@ function isStackOverflow(error: unknown): boolean {
 }
 
 /** Decodes what `encode` produced. */
-export function decode(text: string): unknown {
+export function decode(payload: Payload): unknown {
+  if (typeof payload !== "string") return decodePacked(payload);
+  const text = payload;
   switch (text.charCodeAt(0)) {
     case 115: // s
       return text.slice(1);
@@ -180,6 +200,19 @@ export function decode(text: string): unknown {
   }
 }
 
+/** Decodes text with buffers beside it: the bytes values are views of those buffers, not copies. */
+function decodePacked({ t, b }: Packed): unknown {
+  const withBytes: Record<string, (data: unknown) => unknown> = Object.create(null);
+  Object.assign(withBytes, revivers);
+  withBytes[BYTES] = (ref) => reviveBytes(ref as Parameters<typeof reviveBytes>[0], b);
+  return parse(t, withBytes);
+}
+
+/** The text of a payload, for callers that only need its length or a look at it. */
+export function payloadText(payload: Payload): string {
+  return typeof payload === "string" ? payload : payload.t;
+}
+
 /**
  * True when `value` can be encoded; used to drop unsendable error properties. Values of
  * opaque types (errors) met inside count as sendable here: each is checked when its own
@@ -187,7 +220,7 @@ export function decode(text: string): unknown {
  * refers to itself.
  */
 export function canEncode(value: unknown): boolean {
-  const reducers = reducersFor(AS_DATA);
+  const reducers = reducersFor(AS_DATA, new ByteSink(true));
   for (const [name, type] of Object.entries(types)) {
     const { isOpaque } = type;
     if (isOpaque) reducers[name] = (v) => (isOpaque(v) ? true : undefined);
@@ -214,6 +247,9 @@ function describeProblem(error: DevalueError, context: EncodeContext): string {
   }
   if (typeof value === "function") return `it is a function${value.name ? ` (${value.name})` : ""}`;
   if (typeof value === "symbol") return "it is a symbol";
+  if (isShared(value)) {
+    return 'it is a SharedArrayBuffer (or a view of one), which cannot be shared with a child process; use a thread (runThread, a Q of kind "thread", map with kind "thread") or send a copy (a plain ArrayBuffer)';
+  }
   if (error.message.includes("non-POJO")) {
     if (isIterator(value)) {
       return "it is an iterator or a generator; collect its values into an array first";

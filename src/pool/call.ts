@@ -1,5 +1,7 @@
 /** A chunk of `map` items on its way through a pool. */
+
 import type { QueueCore } from "../queue/core.js";
+import type { Payload } from "../transport/protocol.js";
 import type { ChunkDone } from "../worker/api.js";
 import type { TaskSpec } from "../worker/task.js";
 import type { Lease } from "./lease.js";
@@ -23,7 +25,7 @@ export interface PoolCall {
 /** What a chunk asks a worker to do: a task over `count` encoded argument tuples. */
 export interface ChunkWork {
   readonly spec: TaskSpec;
-  readonly items: string;
+  readonly items: Payload;
   readonly count: number;
   /** Queues the items carry: each worker that gets them holds them until it exits. */
   readonly queues: readonly QueueCore[];

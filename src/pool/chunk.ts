@@ -1,7 +1,9 @@
 /** A run of consecutive `map` items sent to a worker together, and what became of it. */
+
 import { decode } from "../codec/codec.js";
 import { ChunkError } from "../errors.js";
 import type { QueueCore } from "../queue/core.js";
+import type { Payload } from "../transport/protocol.js";
 import type { ChunkDone } from "../worker/api.js";
 import { asError } from "../worker/outcome.js";
 import type { PoolCall } from "./call.js";
@@ -11,7 +13,7 @@ export interface Chunk {
   /** The index of its first item in the whole input. */
   readonly start: number;
   readonly count: number;
-  readonly items: string;
+  readonly items: Payload;
   readonly queues: readonly QueueCore[];
   call?: PoolCall;
   done?: ChunkDone;

@@ -9,13 +9,14 @@ import type { ContextName } from "../constants.js";
 import { DataCloneError } from "../errors.js";
 import type { QueueCore } from "../queue/core.js";
 import { encodeForWorker } from "../queue/for-worker.js";
+import type { Payload } from "../transport/protocol.js";
 
 /** The encoded chunk and the queues its items carry. */
 export function encodeItems(
   tuples: unknown[][],
   start: number,
   kind: ContextName,
-): { text: string; queues: QueueCore[] } {
+): { text: Payload; queues: QueueCore[] } {
   try {
     return encodeForWorker(tuples, "input", kind);
   } catch (error) {

@@ -8,7 +8,7 @@
  */
 import type { ContextName } from "../constants.js";
 import { ChunkError, WorkerExitError, WorkerTerminatedError } from "../errors.js";
-import type { ChunkDone } from "../worker/api.js";
+import { type ChunkDone, withBytes } from "../worker/api.js";
 import type { ExitInfo } from "../worker/child.js";
 import type { WorkerOptions } from "../worker/options.js";
 import { spawnChild } from "../worker/spawn.js";
@@ -169,7 +169,7 @@ export class Pool implements LeaseHost {
     call.lease.add(member);
     member.hold(call.queues);
     member.idleMs = call.lease.idleTimeout;
-    child.api.chunk(call.spec, call.items).then(
+    child.api.chunk(call.spec, withBytes(call.items, call.items)).then(
       (done) =>
         this.#settle(member, call, () => {
           this.#tasksDone += call.count;

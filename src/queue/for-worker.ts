@@ -5,6 +5,7 @@
  */
 import { encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
+import type { Payload } from "../transport/protocol.js";
 import { QueueCore } from "./core.js";
 
 /** `value` encoded for a worker of `kind` (`root` names it in errors), and the queues it carries. */
@@ -12,7 +13,7 @@ export function encodeForWorker(
   value: unknown,
   root: string,
   kind: ContextName,
-): { text: string; queues: QueueCore[] } {
+): { text: Payload; queues: QueueCore[] } {
   const queues: QueueCore[] = [];
   const carry = (carried: unknown) => {
     if (carried instanceof QueueCore) queues.push(carried);

@@ -1,8 +1,15 @@
-import { type CodecType, decode, encode } from "../codec/codec.js";
+import {
+  AS_DATA,
+  type CodecType,
+  decode,
+  type EncodeContext,
+  encode,
+  SHARED_DATA,
+} from "../codec/codec.js";
 import { CONTEXT_NAMES, type ContextName } from "../constants.js";
 import { ArgumentTypeError, QueueFullError, WorkersFailedError } from "../errors.js";
 import { END_KIND, Msg, type MsgOptions, receivedMsg } from "../msg.js";
-import type { Item, WireMsg } from "../transport/protocol.js";
+import type { Item, Payload, WireMsg } from "../transport/protocol.js";
 import {
   expectBoolean,
   expectInteger,
@@ -112,6 +119,11 @@ export class Q<T = unknown> {
     return this.#core.maxsize;
   }
 
+  /** Message data goes nowhere by reference; shared memory only where every reader is a thread of this process. */
+  #putContext(): EncodeContext {
+    return this.#core.kind === "thread" ? SHARED_DATA : AS_DATA;
+  }
+
   /** `"process"` or `"thread"`: how far this queue reaches. */
   get kind(): ContextName {
     return this.#core.kind;
@@ -154,7 +166,7 @@ export class Q<T = unknown> {
   #wire(data: T | Msg<T> | undefined, options: MsgOptions | undefined): WireMsg {
     let kind = "";
     let order = 0;
-    let payload: string;
+    let payload: Payload;
     if (data instanceof Msg) {
       if (options !== undefined) {
         throw new ArgumentTypeError(
@@ -162,7 +174,7 @@ export class Q<T = unknown> {
         );
       }
       ({ kind, order } = data);
-      payload = encode(data.data);
+      payload = encode(data.data, "data", this.#putContext());
     } else {
       if (options !== undefined) {
         const opts = expectOptions("Q.put options", options);
@@ -176,7 +188,7 @@ export class Q<T = unknown> {
           order = opts.order;
         }
       }
-      payload = encode(data);
+      payload = encode(data, "data", this.#putContext());
     }
     return [payload, kind, order];
   }

@@ -5,7 +5,14 @@
  * away, exactly its messages are released upstream.
  */
 import type { Link } from "../transport/link.js";
-import { Channel, type Item, type QueueFrame, type WireMsg } from "../transport/protocol.js";
+import {
+  Channel,
+  type Item,
+  type Packed,
+  packedAt,
+  type QueueFrame,
+  type WireMsg,
+} from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 
 /** Routes replies from the parent to the requests that wait for them. */
@@ -28,11 +35,18 @@ export class QueueClient {
     });
   }
 
-  /** Sends a request frame built around a fresh request id; `onReply` gets the reply. */
-  request(build: (id: number) => QueueFrame, onReply: (frame: QueueFrame) => void): number {
+  /**
+   * Sends a request frame built around a fresh request id; `onReply` gets the reply.
+   * `attached` lists the payloads in it that hold bytes (see `Link.send`).
+   */
+  request(
+    build: (id: number) => QueueFrame,
+    onReply: (frame: QueueFrame) => void,
+    attached?: readonly Packed[],
+  ): number {
     const id = this.#nextRequest++;
     this.#waiting.set(id, onReply);
-    this.link.send(Channel.queue, build(id));
+    this.link.send(Channel.queue, build(id), attached);
     return id;
   }
 
@@ -41,8 +55,8 @@ export class QueueClient {
     if (this.#waiting.has(id)) this.#waiting.set(id, late);
   }
 
-  send(frame: QueueFrame): void {
-    this.link.send(Channel.queue, frame);
+  send(frame: QueueFrame, attached?: readonly Packed[]): void {
+    this.link.send(Channel.queue, frame, attached);
   }
 }
 
@@ -78,7 +92,7 @@ export class RemoteBackend implements Backend {
 
   put(msgs: WireMsg[]): void {
     this.#putSince += msgs.length;
-    this.#client.send(["put", this.#qid, msgs]);
+    this.#client.send(["put", this.#qid, msgs], packedAt(msgs, 0));
   }
 
   hasRoom(n: number): boolean {
@@ -93,6 +107,7 @@ export class RemoteBackend implements Backend {
           this.#heard((frame as ["room", number, number])[2]);
           resolve();
         },
+        packedAt(msgs, 0),
       );
     });
   }

@@ -5,7 +5,14 @@
  * message it (or anything below it) held goes back to its queue.
  */
 import type { Link } from "../transport/link.js";
-import { Channel, type Item, type QueueFrame, type WireMsg } from "../transport/protocol.js";
+import {
+  Channel,
+  type Item,
+  type Packed,
+  packedAt,
+  type QueueFrame,
+  type WireMsg,
+} from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 
 /** Finds the backend of a queue by id, if this context can reach it. */
@@ -76,7 +83,7 @@ export class QueueServer {
       n,
       done: (items: Item[], remaining: number) => {
         this.#pending.delete(id);
-        this.#reply(["took", id, items, remaining]);
+        this.#reply(["took", id, items, remaining], packedAt(items, 1));
       },
     };
     this.#pending.set(id, { backend, request });
@@ -107,7 +114,7 @@ export class QueueServer {
     return backend;
   }
 
-  #reply(frame: QueueFrame): void {
-    this.#link.send(Channel.queue, frame);
+  #reply(frame: QueueFrame, attached?: readonly Packed[]): void {
+    this.#link.send(Channel.queue, frame, attached);
   }
 }

@@ -4,7 +4,7 @@
  * goes back to the front if the owner dies, so a dead worker loses no message.
  */
 import { END_KIND } from "../msg.js";
-import type { Item, WireMsg } from "../transport/protocol.js";
+import { type Item, isMoved, type WireMsg } from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 import { Deque } from "./deque.js";
 import { type Starvable, starvation } from "./starvation.js";
@@ -115,7 +115,9 @@ export class Store implements Backend, Starvable {
    * released before them, so the queue stays in the order messages were put whatever
    * order they came back in.
    */
-  #returnToFront(items: Item[]): void {
+  #returnToFront(returned: Item[]): void {
+    // A moved message's bytes went to the reader that took it: it is delivered at most once.
+    const items = returned.filter((item) => !isMoved(item[1]));
     if (items.length === 0) return;
     let last = 0;
     for (const item of items) last = Math.max(last, item[0]); // no spread: releases can be large

@@ -5,7 +5,7 @@
  */
 import type { Endpoint } from "comlink";
 import type { Link } from "./link.js";
-import { Channel } from "./protocol.js";
+import { Channel, type Packed } from "./protocol.js";
 
 type Listener = (event: { data: unknown }) => void;
 
@@ -16,7 +16,9 @@ export function rpcEndpoint(link: Link): Endpoint {
     for (const listener of listeners) listener({ data });
   });
   return {
-    postMessage: (message: unknown) => link.send(Channel.rpc, message),
+    // comlink's transfer list holds the packed payloads a call carries (worker/api.ts withBytes).
+    postMessage: (message: unknown, transfer?: unknown[]) =>
+      link.send(Channel.rpc, message, transfer as Packed[] | undefined),
     // comlink listens for "message" events only; its listeners take an event with `data`.
     addEventListener: (_type: string, listener: unknown) => listeners.add(listener as Listener),
     removeEventListener: (_type: string, listener: unknown) =>

@@ -9,7 +9,7 @@ import "../queue/codec-types.js";
 import { routes } from "../queue/routes.js";
 import { Link } from "../transport/link.js";
 import { parentProcessPort, parentThreadPort } from "../transport/port.js";
-import { Channel, type ControlFrame } from "../transport/protocol.js";
+import { Channel, type ControlFrame, packedIn } from "../transport/protocol.js";
 import { exposeApi } from "./api.js";
 import { departure } from "./leave.js";
 import { encodeThrown } from "./outcome.js";
@@ -37,7 +37,8 @@ if (inProcess) {
   // An error thrown outside any task (a timer, an unhandled rejection) ends the process as
   // Node would, with code 1, once the parent has been told why.
   process.on("uncaughtException", (error) => {
-    link.send(Channel.control, ["fatal", encodeThrown(error)] satisfies ControlFrame);
+    const thrown = encodeThrown(error);
+    link.send(Channel.control, ["fatal", thrown] satisfies ControlFrame, packedIn([thrown]));
     leave(1);
   });
 }

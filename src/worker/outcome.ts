@@ -5,10 +5,11 @@
  */
 import { decode, encode } from "../codec/codec.js";
 import { ThrownValueError } from "../errors.js";
+import type { Payload } from "../transport/protocol.js";
 import { placeStack } from "./stack.js";
 
 /** Encodes a thrown value; what cannot be encoded is described instead. */
-export function encodeThrown(thrown: unknown): string {
+export function encodeThrown(thrown: unknown): Payload {
   try {
     return encode(thrown, "error");
   } catch {
@@ -20,7 +21,7 @@ export function encodeThrown(thrown: unknown): string {
  * Rebuilds, on the parent's side, the error a task threw, its stack naming the task's own
  * file and lines rather than the worker's machinery.
  */
-export function decodeThrown(text: string): Error {
+export function decodeThrown(text: Payload): Error {
   const value = decode(text);
   placeStack(value);
   return asError(value);

@@ -5,8 +5,9 @@
 import { canEncode, decode, encode } from "../codec/codec.js";
 import { ChunkError } from "../errors.js";
 import { routes } from "../queue/routes.js";
-import type { ChunkDone } from "./api.js";
+import { type ChunkDone, withBytes } from "./api.js";
 import { explainScopeError, loadTask } from "./compile.js";
+import { RESULT_CONTEXT } from "./run-task.js";
 import type { Task, TaskSpec } from "./task.js";
 
 /**
@@ -87,7 +88,8 @@ async function finishAsync(
 function succeeded(values: unknown[], started: number): ChunkDone {
   routes.finishRemoteReads();
   try {
-    return { values: encode(values, "result"), ms: performance.now() - started };
+    const encoded = encode(values, "result", RESULT_CONTEXT);
+    return withBytes({ values: encoded, ms: performance.now() - started }, encoded);
   } catch (thrown) {
     throw new ChunkError(thrown, 0, []); // a result that cannot cross fails the whole chunk
   }

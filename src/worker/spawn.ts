@@ -11,7 +11,7 @@ import type { ContextName } from "../constants.js";
 import { ArgumentRangeError } from "../errors.js";
 import { FROM_SOURCE, WORKER_ENTRY } from "../paths.js";
 import { processPort, threadPort } from "../transport/port.js";
-import { Channel, type ControlFrame } from "../transport/protocol.js";
+import { Channel, type ControlFrame, type Payload } from "../transport/protocol.js";
 import { Child, type ExitInfo } from "./child.js";
 import { childExecArgv, tsxBootstrap } from "./node-flags.js";
 import type { WorkerOptions } from "./options.js";
@@ -79,7 +79,8 @@ function spawnProcess({ env, execArgv = [], name }: Readonly<WorkerOptions>): Ch
     execArgv: [...childExecArgv(), ...execArgv],
     ...(env && { env }),
     serialization: "json",
-    stdio: "inherit",
+    // fd 4: the byte pipe (transport/byte-pipe.ts), beside the IPC channel.
+    stdio: ["inherit", "inherit", "inherit", "ipc", "pipe"],
   });
   const fault: { error?: unknown } = {};
   forked.on("error", (e) => {
@@ -100,7 +101,7 @@ function spawnProcess({ env, execArgv = [], name }: Readonly<WorkerOptions>): Ch
   // An error the child raised outside any task, reported before it exits.
   child.link.on(Channel.control, (frame) => {
     const [type, text] = frame as ControlFrame;
-    if (type === "fatal") fault.error ??= decode(text as string);
+    if (type === "fatal") fault.error ??= decode(text as Payload);
   });
   return child;
 }

@@ -3,7 +3,9 @@ import type { ContextName } from "../constants.js";
 import { ArgumentTypeError, WorkerExitError, WorkerTerminatedError } from "../errors.js";
 import { encodeForWorker } from "../queue/for-worker.js";
 import { routes } from "../queue/routes.js";
+import type { Payload } from "../transport/protocol.js";
 import { expectKnownKeys, expectOptions } from "../validate.js";
+import { withBytes } from "./api.js";
 import { CANCEL_KEYS, type CancelOptions, cancelSignal, checkCancelOptions } from "./cancel.js";
 import type { Child, ExitInfo } from "./child.js";
 import {
@@ -116,7 +118,7 @@ export class Worker<R = unknown> {
     routes.holdUntil(sent.queues, child.exited);
     this.pid = child.pid;
     this.threadId = child.threadId;
-    this.#result = this.#settle(child.api.run(spec, sent.text, env));
+    this.#result = this.#settle(child.api.run(spec, withBytes(sent.text, sent.text), env));
     if (signal) this.#stopOn(signal);
     // join() is how results and errors are observed: a failure must not crash the process
     // as an unhandled rejection, nor vanish if nobody ever asks (see unjoined.ts).
@@ -161,7 +163,7 @@ export class Worker<R = unknown> {
   }
 
   /** The task's value or error once the worker has let go, or why the worker ended first. */
-  async #settle(reply: Promise<string>): Promise<R> {
+  async #settle(reply: Promise<Payload>): Promise<R> {
     const child = this.#child;
     const first = await Promise.race([
       reply.then(

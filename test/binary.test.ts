@@ -45,7 +45,11 @@ const bytesValue = (shared: boolean) =>
         return shared ? all : Buffer.from(buffer as ArrayBuffer, before * unit, length * unit);
       if (kind === VIEWS.length + 2) return buffer;
       const View = VIEWS[kind] as (typeof VIEWS)[number];
-      return new View(buffer, before * unit, (length * unit) / View.BYTES_PER_ELEMENT);
+      return new View(
+        buffer as ArrayBuffer,
+        before * unit,
+        (length * unit) / View.BYTES_PER_ELEMENT,
+      );
     });
 
 /** Nested structures holding bytes: objects, arrays, Map values. */

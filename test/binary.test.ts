@@ -89,7 +89,9 @@ function expectSame(got: unknown, sent: unknown): void {
     expect(bytesOf(got as ArrayBufferView)).toEqual(bytesOf(sent));
   } else if (Array.isArray(sent)) {
     expect((got as unknown[]).length).toBe(sent.length);
-    sent.forEach((value, i) => expectSame((got as unknown[])[i], value));
+    sent.forEach((value, i) => {
+      expectSame((got as unknown[])[i], value);
+    });
   } else if (sent !== null && typeof sent === "object") {
     for (const [key, value] of Object.entries(sent))
       expectSame((got as Record<string, unknown>)[key], value);

@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import { calibrate, spinTask } from "./calibrate.js";
 import { type Contender, compare, round, timed } from "./harness.js";
 
-type Ezq = typeof import("../src/index.js");
+type Ezq = typeof import("ezq");
 
 const [before, after] = process.argv.slice(2);
 if (!before || !after)

@@ -1,6 +1,7 @@
 /**
  * Two builds of ezq side by side, in one process, contenders alternating: `map` of 100,000
- * trivial tasks (threads, processes) and of 2,000 CPU tasks of ~1 ms. On a shared 2-core
+ * trivial tasks (threads, processes) and of 2,000 CPU tasks of ~1 ms, and 200,000 small
+ * messages through a `Q` to thread and process readers. On a shared 2-core
  * machine only a comparison made in the same run means anything (±30% is noise).
  *
  *   npx tsx bench/ab.ts /path/to/before/dist/index.js /path/to/after/dist/index.js
@@ -15,6 +16,7 @@ import { calibrate, spinTask } from "./calibrate.js";
 import { type Contender, compare, round, timed } from "./harness.js";
 
 type Ezq = typeof import("ezq");
+type AnyQ = InstanceType<Ezq["Q"]>;
 
 const [before, after] = process.argv.slice(2);
 if (!before || !after)
@@ -54,10 +56,43 @@ function cpu(name: string, ezq: Ezq): Contender {
   };
 }
 
+/** 200,000 small messages from the main thread to NUM_CPUS readers, as bench/suites/queues.ts. */
+function queue(name: string, ezq: Ezq, kind: "thread" | "process"): Contender {
+  const M = 200_000;
+  return {
+    name,
+    run: async () => {
+      const q = new ezq.Q<number>(kind);
+      const ready = new ezq.Q<number>();
+      const start = kind === "thread" ? ezq.runThread : ezq.run;
+      const readers = Array.from({ length: ezq.NUM_CPUS }, () =>
+        start(
+          async (q: AnyQ, ready: AnyQ) => {
+            ready.put(0);
+            let n = 0;
+            for await (const _ of q) n++;
+            return n;
+          },
+          q,
+          ready,
+        ),
+      );
+      for (let i = 0; i < ezq.NUM_CPUS; i++) await ready.get();
+      const ms = await timed(async () => {
+        for (let i = 0; i < M; i++) q.put(i, { order: i });
+        await q.stop(readers);
+      });
+      return (M / ms) * 1000;
+    },
+  };
+}
+
 const suites: Array<[string, string, (name: string, ezq: Ezq) => Contender]> = [
   ["map-trivial, threads", "tasks/s", (name, ezq) => trivial(name, ezq, "thread")],
   ["map-trivial, processes", "tasks/s", (name, ezq) => trivial(name, ezq, "process")],
   ["map-cpu, threads", "speedup over serial", cpu],
+  ["queue, threads", "messages/s", (name, ezq) => queue(name, ezq, "thread")],
+  ["queue, processes", "messages/s", (name, ezq) => queue(name, ezq, "process")],
 ];
 // BENCH_ONLY=processes runs the suites whose title has that word.
 const only = process.env.BENCH_ONLY;

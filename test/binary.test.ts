@@ -256,3 +256,27 @@ describe.each(KINDS)("a dead %s reader of binary messages", (kind, start) => {
     },
   );
 });
+
+describe("move() at its limits", () => {
+  it("refuses a SharedArrayBuffer with an ArgumentTypeError that says to pass it as it is", async () => {
+    const { ArgumentTypeError, move } = await import("ezq");
+    expect(() => move(new SharedArrayBuffer(8) as unknown as ArrayBuffer)).toThrow(
+      ArgumentTypeError,
+    );
+    expect(() => move(new SharedArrayBuffer(8) as unknown as ArrayBuffer)).toThrow(/without move/);
+  });
+
+  it("a map chunk of moved items whose worker dies rejects with the worker's exit, not a detached-buffer error", async () => {
+    const { map, move, WorkerExitError } = await import("ezq");
+    const items = [0, 1, 2].map((i) => move(new Float64Array([i, i])));
+    const error = await map(
+      (xs: Float64Array) => {
+        if (xs[0] === 1) process.exit(4);
+        return xs[0];
+      },
+      items,
+      { kind: "process", num: 1, chunkSize: 1 },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerExitError);
+  });
+});

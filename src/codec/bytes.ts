@@ -6,6 +6,7 @@
  * moved one (`move`) is detached from the sender and handed over; a shared one stays
  * shared, where it can be (threads).
  */
+import { ArgumentTypeError, preview } from "../errors.js";
 
 /** Marks a value handed over with `move`; a registered symbol, so every copy of ezq in a context agrees. */
 const MOVED = Symbol.for("ezq.move");
@@ -20,7 +21,8 @@ export type Movable = ArrayBuffer | ArrayBufferView;
  * `byteLength` is 0; a view of it has length 0): the bytes belong to the message. To a
  * thread they are transferred, not copied; to a child process they are copied (a process
  * cannot share memory). A moved queue message is delivered at most once: if the reader
- * that took it dies or gives it back unread, it is dropped, as its bytes went with it.
+ * that took it dies or gives it back unread, it is dropped, as its bytes went with it; a
+ * `map` chunk with moved items is not run again when its worker dies (the `map` rejects).
  *
  * @example
  * ```ts
@@ -31,8 +33,9 @@ export type Movable = ArrayBuffer | ArrayBufferView;
 export function move<T extends Movable>(value: T): T {
   const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
   if (!(buffer instanceof ArrayBuffer)) {
-    throw new TypeError(
-      "move(value): value must be an ArrayBuffer or a view of one (a SharedArrayBuffer is shared, not moved)",
+    throw new ArgumentTypeError(
+      `move(value): value must be an ArrayBuffer or a view of one, received ${preview(value)} ` +
+        "(a SharedArrayBuffer is shared with threads as it is: pass it without move)",
     );
   }
   Object.defineProperty(value, MOVED, { value: true, configurable: true });

@@ -7,6 +7,7 @@
  */
 
 import type { WorkerExitError } from "../errors.js";
+import { isMoved } from "../transport/protocol.js";
 import type { TaskSpec } from "../worker/task.js";
 import type { BatchSource } from "./batches.js";
 import { type Chunk, unpack } from "./chunk.js";
@@ -164,6 +165,8 @@ export class MapRun<R> implements BatchSource<R> {
   /** A chunk whose worker died runs again on another worker, a bounded number of times. */
   #retryOrphans(): void {
     for (const chunk of this.#window.orphans()) {
+      // Moved bytes went with the dead worker: such a chunk cannot run again.
+      if (isMoved(chunk.items)) throw chunk.error;
       this.#deaths.note(chunk.error as WorkerExitError, chunk.start);
       chunk.error = undefined;
       this.#dispatch(chunk);

@@ -14,6 +14,12 @@ export const DEFAULT_IDLE_TIMEOUT = 5_000;
 
 /** Options of `map`, given as its last argument. */
 export interface MapOptions {
+  /**
+   * Extra arguments given to every call, after the items: `map((x, factor) => x * factor,
+   * xs, { args: [3] })`. Encoded once per `map` call, not per item: the way to give every
+   * item the same table, settings or queue, since a task cannot close over variables.
+   */
+  args?: unknown[];
   /** The most workers this call uses at once. Default `NUM_CPUS` for processes, `NUM_THREADS` for threads. */
   num?: number;
   /** `"thread"` (default: threads already use every CPU in Node) or `"process"` (isolation). */
@@ -58,9 +64,12 @@ export interface Settings {
   worker: Readonly<WorkerOptions>;
   idleTimeout: number;
   onProgress: ((progress: MapProgress) => void) | undefined;
+  /** The same extra arguments for every call, after the items; `[]` when none. */
+  args: unknown[];
 }
 
 const OPTION_KEYS = [
+  "args",
   "num",
   "kind",
   "chunkSize",
@@ -93,7 +102,11 @@ export function checkOptions(options: MapOptions): Settings {
       `map option onProgress must be a function, received ${preview(onProgress)}`,
     );
   }
-  return { kind, num, chunkSize, ordered, signal, worker, idleTimeout, onProgress };
+  const { args = [] } = options;
+  if (!Array.isArray(args)) {
+    throw new ArgumentTypeError(`map option args must be an array, received ${preview(args)}`);
+  }
+  return { kind, num, chunkSize, ordered, signal, worker, idleTimeout, onProgress, args };
 }
 
 /** Throws unless `value` is a number of milliseconds: >= 0, or `Infinity`. */

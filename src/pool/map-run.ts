@@ -7,6 +7,7 @@
  */
 
 import type { WorkerExitError } from "../errors.js";
+import type { QueueCore } from "../queue/core.js";
 import { isMoved } from "../transport/protocol.js";
 import type { TaskSpec } from "../worker/task.js";
 import type { BatchSource } from "./batches.js";
@@ -48,7 +49,17 @@ export class MapRun<R> implements BatchSource<R> {
   #outstanding = false;
   #stopping: Promise<void> | undefined;
 
-  constructor(spec: TaskSpec, input: ZipReader, total: number | undefined, settings: Settings) {
+  /** Queues that `map`'s `args` carry: every chunk carries them too. */
+  readonly #sharedQueues: readonly QueueCore[];
+
+  constructor(
+    spec: TaskSpec,
+    input: ZipReader,
+    total: number | undefined,
+    settings: Settings,
+    sharedQueues: readonly QueueCore[] = [],
+  ) {
+    this.#sharedQueues = sharedQueues;
     this.#spec = spec;
     this.#settings = settings;
     this.#total = total;
@@ -128,7 +139,8 @@ export class MapRun<R> implements BatchSource<R> {
     const start = this.#nextStart;
     const { text, queues } = encodeItems(tuples, start, this.#settings.kind);
     this.#nextStart += tuples.length;
-    const chunk: Chunk = { start, count: tuples.length, items: text, queues };
+    const carried = this.#sharedQueues.length > 0 ? [...queues, ...this.#sharedQueues] : queues;
+    const chunk: Chunk = { start, count: tuples.length, items: text, queues: carried };
     this.#window.push(chunk);
     this.#dispatch(chunk);
   }

@@ -1,5 +1,6 @@
 /** `map`: a task applied to zipped iterables on a warm pool. */
 import { ArgumentTypeError } from "../errors.js";
+import { encodeForWorker } from "../queue/for-worker.js";
 import { isPlainObject } from "../validate.js";
 import { describeTask, type Task } from "../worker/task.js";
 import { checkOptions, type MapOptions } from "./map-options.js";
@@ -66,15 +67,42 @@ export function map<A extends unknown[], R>(
   task: Task<A, R>,
   ...iterablesAndOptions: [...IterablesFor<A>, MapOptions]
 ): MapResult<Awaited<R>>;
+/**
+ * `map` over one iterable with the same extra arguments for every call (`args`), after
+ * the item: `map((x, factor) => x * factor, xs, { args: [3] })`.
+ *
+ * @typeParam I - the items' type.
+ * @typeParam E - the extra arguments' types.
+ * @typeParam R - what the task returns.
+ * @param task - an inline function taking one item, then the extra arguments.
+ * @param iterable - the items (sync or async).
+ * @param options - `args`, the extra arguments (encoded once for the whole call), and any
+ *   other option of {@link MapOptions}.
+ * @returns the results, as for the other forms.
+ */
+export function map<I, E extends unknown[], R>(
+  task: (item: I, ...extra: E) => R,
+  iterable: Iterable<I> | AsyncIterable<I>,
+  options: MapOptions & { args: E },
+): MapResult<Awaited<R>>;
 export function map(task: unknown, ...rest: unknown[]): MapResult<unknown> {
-  const spec = describeTask(task, "map(task)");
+  const described = describeTask(task, "map(task)");
   const last = rest[rest.length - 1];
   const options = isPlainObject(last) ? (rest.pop() as MapOptions) : {};
   const settings = checkOptions(options);
+  const shared =
+    settings.args.length > 0 ? encodeForWorker(settings.args, "args", settings.kind) : undefined;
+  const spec = shared ? { ...described, extra: shared.text } : described;
   if (rest.length === 0) {
     throw new ArgumentTypeError("map(task, ...iterables) needs at least one iterable of inputs");
   }
   const input = new ZipReader(rest);
-  const run = new MapRun<unknown>(spec, input, ZipReader.knownLength(rest), settings);
+  const run = new MapRun<unknown>(
+    spec,
+    input,
+    ZipReader.knownLength(rest),
+    settings,
+    shared?.queues,
+  );
   return MapResult.collect(run);
 }

@@ -53,6 +53,8 @@ function runChunk(spec: TaskSpec, items: string): ChunkDone | Promise<ChunkDone>
 function applyTask(task: Task, spec: TaskSpec, items: unknown[][]): ChunkDone | Promise<ChunkDone> {
   const started = performance.now();
   const values: unknown[] = new Array(items.length);
+  // map's `args`, decoded once per chunk: appended to each item's own arguments.
+  if (spec.extra !== undefined) task = withExtra(task, decode(spec.extra) as unknown[]);
   for (let i = 0; i < items.length; i++) {
     let value: unknown;
     try {
@@ -108,4 +110,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     (typeof value === "object" || typeof value === "function") &&
     typeof (value as { then?: unknown }).then === "function"
   );
+}
+
+/** The task with `extra` given after each call's own arguments. */
+function withExtra(task: Task, extra: unknown[]): Task {
+  return (...args: unknown[]) => task(...args, ...extra);
 }

@@ -6,6 +6,7 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ArgumentTypeError, preview, TaskSourceError } from "../errors.js";
+import type { Payload } from "../transport/protocol.js";
 import { expectString } from "../validate.js";
 import { isMachinery, rememberTask, untagged } from "./stack.js";
 
@@ -24,9 +25,13 @@ export type Task<A extends unknown[] = any[], R = unknown> = (...args: A) => R;
  * was written in, and the tag its stack frames carry back (see stack.ts); or a module
  * export.
  */
-export type TaskSpec =
+export type TaskSpec = (
   | { source: string; name: string; caller: string | undefined; tag: number }
-  | { module: string; export: string };
+  | { module: string; export: string }
+) & {
+  /** Arguments given to every call after its own (`map`'s `args`), encoded once. */
+  extra?: Payload;
+};
 
 const specs = new WeakMap<object, TaskSpec>();
 

@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
-    globalSetup: ["test/support/no-leftovers.ts"],
+    globalSetup: ["test/support/no-leftovers.ts", "test/redis/support/notice.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",

@@ -35,7 +35,8 @@ export { DEFAULT_IDLE_TIMEOUT, type MapOptions, type MapProgress } from "./pool/
 export { MapResult } from "./pool/map-result.js";
 export type { PoolStats } from "./pool/pool.js";
 export { closePools, poolStats } from "./pool/pools.js";
-export { type ItemsOptions, Q } from "./queue/q.js";
+export { type ItemsOptions, Q, type QueueKind } from "./queue/q.js";
+export type { RedisQueueOptions } from "./redis/core.js";
 export type { WorkerOptions } from "./worker/options.js";
 export { fromModule, type Task } from "./worker/task.js";
 export { run, runThread, Worker, type WorkerStarter } from "./worker/worker.js";

@@ -3,6 +3,15 @@ import { CONTEXT_NAMES, type ContextName } from "../constants.js";
 import { context, newQueueId } from "../context.js";
 import { ArgumentTypeError, EzqError, preview, WorkersFailedError } from "../errors.js";
 import { END_KIND, Msg, type MsgOptions } from "../msg.js";
+import {
+  isRedisWire,
+  newRedisCore,
+  RedisCore,
+  type RedisQueueOptions,
+  redisCoreFromWire,
+  redisQueueId,
+} from "../redis/core.js";
+import { encodingForAgent } from "../redis/for-agent.js";
 import type { Item } from "../transport/protocol.js";
 import {
   expectBoolean,
@@ -25,6 +34,9 @@ export interface ItemsOptions {
   /** Yield in `Msg.order` order (see `Q.sorted()`). Default `false`. */
   sort?: boolean;
 }
+
+/** Where a queue's messages live: in this tree of contexts (`"process"`, `"thread"`), or in Redis. */
+export type QueueKind = ContextName | "redis";
 
 const cores = new WeakMap<Q<unknown>, QueueCore>();
 /** Set while a handle is being constructed: the core it wraps instead of a new store. */
@@ -51,19 +63,40 @@ export class Q<T = unknown> {
    *   `"thread"` is lighter and stays in this process (passing it to a process worker
    *   is an error).
    */
-  constructor(kind: ContextName = "process") {
+  constructor(kind?: ContextName);
+  /**
+   * A queue that lives in Redis under `options.name`, shared by every process that names
+   * it, on any machine. See the README's "Beyond one machine".
+   *
+   * @example
+   * ```ts
+   * const jobs = new Q<string>("redis", { name: "jobs", url: "redis://127.0.0.1:6379" });
+   * ```
+   */
+  constructor(kind: "redis", options: RedisQueueOptions);
+  constructor(kind: QueueKind = "process", options?: RedisQueueOptions) {
     if (adopting) {
       cores.set(this, adopting);
       adopting = undefined;
       return;
     }
-    expectOneOf("Q kind", kind, CONTEXT_NAMES);
+    if (kind === "redis") {
+      cores.set(this, newRedisCore(options));
+      return;
+    }
+    expectOneOf("Q kind", kind, [...CONTEXT_NAMES, "redis"]);
+    if (options !== undefined) {
+      throw new ArgumentTypeError(
+        `new Q("${kind}", options): options apply to "redis" queues only`,
+      );
+    }
     cores.set(this, new QueueCore(newQueueId(), kind, new Store(), true));
   }
 
-  /** `"process"` or `"thread"`: how far this queue reaches. */
-  get kind(): ContextName {
-    return core(this).kind;
+  /** `"process"` or `"thread"`: how far this queue reaches; `"redis"` for a queue in Redis. */
+  get kind(): QueueKind {
+    const state = core(this);
+    return state instanceof RedisCore ? "redis" : state.kind;
   }
 
   /**
@@ -236,8 +269,12 @@ export class Q<T = unknown> {
    */
   async stop(workers: Worker | Iterable<Worker>): Promise<this> {
     const list = toWorkerList(workers);
-    for (let i = 0; i < list.length; i++) this.end();
+    const state = core(this);
+    // In Redis, the ENDs of workers that ended without reading them are removed after.
+    const ends = state instanceof RedisCore ? state.backend.putEnds(list.length) : undefined;
+    if (!ends) for (let i = 0; i < list.length; i++) this.end();
     const results = await Promise.allSettled(list.map((worker) => worker.join()));
+    if (ends && state instanceof RedisCore) await state.backend.removeEnds(await ends);
     const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new WorkersFailedError(errors, list.length);
@@ -246,7 +283,7 @@ export class Q<T = unknown> {
 
   /** @internal For `console.log`. */
   get [Symbol.toStringTag](): string {
-    return `Q ${core(this).kind}`;
+    return `Q ${this.kind}`;
   }
 }
 
@@ -317,6 +354,20 @@ function handleFor(id: string, kind: ContextName): Q<unknown> {
 
 const handles = new WeakMap<QueueCore, Q<unknown>>();
 
+/** A handle to a Redis queue, one per queue and context: it connects from here itself. */
+function redisHandleFor(wire: unknown): Q<unknown> {
+  if (!isRedisWire(wire))
+    throw new EzqError("EZQ_QUEUE_UNREACHABLE", "a queue handle arrived damaged");
+  const existing = knownQueue(redisQueueId(wire[1], wire[2]));
+  if (existing) return qOf(existing);
+  const state = redisCoreFromWire(wire);
+  remember(state); // so that the task's end acks what it read (finishRemoteQueues)
+  adopting = state;
+  const q = new Q<unknown>();
+  handles.set(state, q);
+  return q;
+}
+
 function qOf(state: QueueCore): Q<unknown> {
   return handles.get(state) as Q<unknown>;
 }
@@ -328,17 +379,24 @@ registerCodecType<Q<unknown>>("Q", {
     if (!(value instanceof Q)) return undefined;
     const target = encodingTarget();
     const state = core(value);
+    // A Redis queue reaches Redis from anywhere: as an argument, inside data, on an agent.
+    if (state instanceof RedisCore) return state.toWire();
+    if (encodingForAgent()) return undefined;
     if (target === null || (target === "process" && state.kind === "thread")) return undefined;
     remember(state);
     handles.set(state, value);
     return [state.id, state.kind];
   },
   revive(data) {
+    if (isRedisWire(data)) return redisHandleFor(data);
     const [id, kind] = data as [string, ContextName];
     return handleFor(id, kind);
   },
   explain(value) {
     if (!(value instanceof Q)) return undefined;
+    if (encodingForAgent()) {
+      return 'it is a local Q, which cannot reach an agent on another machine; use a queue in Redis: new Q("redis", { name })';
+    }
     if (encodingTarget() === null) {
       return "it is a Q inside message data; pass queues to workers as task arguments instead";
     }

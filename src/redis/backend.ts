@@ -1,0 +1,469 @@
+/**
+ * The third `Backend`: a queue whose messages live in a Redis stream. One consumer group
+ * per queue; each reader of each context is a consumer. A take is one Lua script (see
+ * scripts.ts) that claims handed-back messages first, then new ones, up to the reader's
+ * credit (XREADGROUP COUNT), never past an END; when nothing is waiting, the reader blocks
+ * in an XREADGROUP of one entry on a link of its own. What a reader took stays in its
+ * pending entries list (its lease) until acked (XACK + XDEL, so Redis memory stays flat)
+ * or handed back. Puts are buffered and flushed one batch at a time, each batch a script
+ * with a sequence number that makes a retry after a lost connection harmless.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { threadId } from "node:worker_threads";
+import { type Backend, END, type Owner, type TakeRequest } from "../queue/backend.js";
+import type { Item, WireMsg } from "../transport/protocol.js";
+import { startBeating, stopBeating } from "./heartbeat.js";
+import { FREE, GROUP, type QueueKeys, queueKeys } from "./keys.js";
+import type { RedisLink, Script } from "./link.js";
+import { ownLink, sharedLink } from "./links.js";
+import { report, retrying, sleep } from "./retry.js";
+import { ACK, COUNT, LEAVE, PUT, RELEASE, REMOVE_ENDS, TAKE } from "./scripts.js";
+import { type Timing, timing } from "./timing.js";
+import type { RedisTarget } from "./url.js";
+
+/** Messages per put script, and their total size: big enough to amortize, small enough not to stall Redis. */
+const MAX_BATCH = 1000;
+const MAX_BATCH_BYTES = 1 << 20;
+/** How long Redis remembers a producer's last batch: far longer than any reconnection. */
+const DEDUPE_TTL_MS = String(24 * 3600 * 1000);
+/** How long an ack or a hand-back keeps a finished script waiting for a lost server. */
+const HOLD_MS = 5_000;
+
+/** What a Redis backend is for. */
+export interface RedisQueueSpec {
+  readonly name: string;
+  readonly target: RedisTarget;
+  /** Keys expire this long after their last use (ezq's own reply queues); default never. */
+  readonly ttlMs?: number;
+  /** Skip the dedupe of retried puts (replies that their reader dedupes itself). */
+  readonly noDedupe?: boolean;
+}
+
+/** An entry as a take returns it: stream id, data, kind, order. */
+type Entry = [id: string, data: string, kind: string, order: string];
+
+/** A queue in Redis, as seen from this context. */
+export class RedisBackend implements Backend {
+  readonly name: string;
+  readonly target: RedisTarget;
+  readonly keys: QueueKeys;
+  /** This reader's consumer name: host, process, thread, and a random part. */
+  readonly consumer: string;
+  readonly #link: RedisLink;
+  readonly #timing: Timing = timing();
+  readonly #ttl: string;
+  readonly #producer: string | undefined;
+  // Puts: a FIFO with a head index (no shift() on a long array), one batch in flight.
+  #outbox: WireMsg[] = [];
+  #head = 0;
+  /** The number of messages ever put before `#outbox[0]`. */
+  #base = 0;
+  #confirmed = 0;
+  #seq = 0;
+  #flushing = false;
+  readonly #endIds = new Map<number, (id: string) => void>();
+  readonly #flushWaiters: Array<[upTo: number, resolve: () => void]> = [];
+  // Reads.
+  readonly #held = new Map<Owner, Map<number, string>>();
+  #nextId = 1;
+  readonly #requests: TakeRequest[] = [];
+  #pumping = false;
+  #recover = false;
+  #blocking: RedisLink | undefined;
+  #waiting = 0;
+  #holdingForReaders = false;
+  #beating = false;
+  #lastSize = 0;
+
+  constructor(spec: RedisQueueSpec) {
+    this.name = spec.name;
+    this.target = spec.target;
+    this.keys = queueKeys(spec.name);
+    this.#ttl = spec.ttlMs ? String(spec.ttlMs) : "0";
+    this.#producer = spec.noDedupe ? undefined : randomBytes(8).toString("hex");
+    this.consumer = `${hostname()}/${process.pid}/${threadId}/${randomBytes(4).toString("hex")}`;
+    this.#link = sharedLink(spec.target);
+  }
+
+  put(msgs: WireMsg[]): void {
+    for (const msg of msgs) this.#outbox.push(msg);
+    this.#scheduleFlush();
+  }
+
+  /** Puts `n` END messages; resolves with their stream ids once they are in Redis. */
+  putEnds(n: number): Promise<string[]> {
+    const ids: Promise<string>[] = [];
+    for (let i = 0; i < n; i++) {
+      const index = this.#base + this.#outbox.length;
+      ids.push(new Promise((resolve) => this.#endIds.set(index, resolve)));
+      this.#outbox.push(["u", END, 0]);
+    }
+    this.#scheduleFlush();
+    return Promise.all(ids);
+  }
+
+  /** Removes these END entries if nobody read them. */
+  async removeEnds(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.#send("stop", REMOVE_ENDS, [this.keys.stream], [GROUP, ...ids]);
+  }
+
+  /** Resolves once every message put so far is in Redis. */
+  flushed(): Promise<void> {
+    const upTo = this.#base + this.#outbox.length;
+    if (this.#confirmed >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.#flushWaiters.push([upTo, resolve]));
+  }
+
+  take(request: TakeRequest): void {
+    this.#requests.push(request);
+    void this.#pump();
+  }
+
+  cancel(request: TakeRequest): void {
+    const index = this.#requests.indexOf(request);
+    if (index >= 0) this.#requests.splice(index, 1);
+  }
+
+  ack(owner: Owner, ids: number[]): void {
+    const sids = this.#unhold(owner, ids);
+    if (sids.length > 0) void this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS);
+  }
+
+  release(owner: Owner, ids: number[]): void {
+    this.#handBack(this.#unhold(owner, ids));
+  }
+
+  releaseOwner(owner: Owner): void {
+    for (const request of [...this.#requests]) if (request.owner === owner) this.cancel(request);
+    const held = this.#held.get(owner);
+    if (!held) return;
+    this.#held.delete(owner);
+    this.#handBack([...held.values()]);
+  }
+
+  size(): number {
+    return this.#lastSize;
+  }
+
+  async count(): Promise<number> {
+    await this.flushed();
+    const size = await this.#send("size", COUNT, [this.keys.stream], [GROUP, FREE]);
+    this.#lastSize = Number(size);
+    return this.#lastSize;
+  }
+
+  /**
+   * A consumer of this context starts (+1) or stops (-1) waiting for a message. While one
+   * waits, the links keep the process alive: a script reading a Redis queue waits for
+   * producers elsewhere. Reading ahead with nobody waiting keeps nothing alive.
+   */
+  waiting(delta: number): void {
+    this.#waiting += delta;
+    const want = this.#waiting > 0;
+    if (want === this.#holdingForReaders) return;
+    this.#holdingForReaders = want;
+    for (const link of [this.#link, this.#blocking]) {
+      if (want) link?.hold();
+      else link?.letGo();
+    }
+  }
+
+  /** Stops reading for good: withdraws takes, hands back what is held, forgets this consumer. */
+  async close(): Promise<void> {
+    this.#requests.length = 0;
+    for (const owner of [...this.#held.keys()]) this.releaseOwner(owner);
+    if (this.#beating) stopBeating(this.target.url, this.keys.beats, this.consumer);
+    this.#beating = false;
+    await this.#send("close", LEAVE, [this.keys.stream, this.keys.beats], [GROUP, this.consumer]);
+    this.#blocking?.close();
+    this.#blocking = undefined;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    this.#link.hold();
+    // After this turn: a loop of puts leaves as a few large batches.
+    process.nextTick(() => void this.#flush());
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#head < this.#outbox.length) {
+      const start = this.#head;
+      let end = start;
+      let bytes = 0;
+      const args = [this.#producer ? String(++this.#seq) : "0", DEDUPE_TTL_MS, this.#ttl, GROUP];
+      while (end < this.#outbox.length && end - start < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
+        const [payload, kind, order] = this.#outbox[end] as WireMsg;
+        const data = escapePayload(payload);
+        bytes += data.length;
+        args.push(data, kind, String(order));
+        end++;
+      }
+      const keys = [this.keys.stream, this.keys.producer(this.#producer ?? "none")];
+      const ends = (await retrying(this.#link, `put to Redis queue ${this.name}`, () =>
+        this.#link.run(PUT, keys, args),
+      )) as string[];
+      const first = this.#base + start;
+      if (this.#endIds.size > 0) this.#resolveEnds(start, end, first, ends);
+      this.#head = end;
+      this.#confirmed = this.#base + end;
+      if (this.#head > 4096 && this.#head * 2 > this.#outbox.length) {
+        this.#outbox = this.#outbox.slice(this.#head);
+        this.#base += this.#head;
+        this.#head = 0;
+      }
+      this.#wakeFlushWaiters();
+    }
+    this.#flushing = false;
+    this.#link.letGo();
+  }
+
+  #resolveEnds(start: number, end: number, first: number, ends: string[]): void {
+    let next = 0;
+    for (let i = start; i < end; i++) {
+      if ((this.#outbox[i] as WireMsg)[1] !== END) continue;
+      const id = ends[next++];
+      const resolve = this.#endIds.get(first + i - start);
+      if (resolve && id !== undefined) {
+        this.#endIds.delete(first + i - start);
+        resolve(id);
+      }
+    }
+  }
+
+  #wakeFlushWaiters(): void {
+    for (let i = this.#flushWaiters.length - 1; i >= 0; i--) {
+      const [upTo, resolve] = this.#flushWaiters[i] as [number, () => void];
+      if (this.#confirmed >= upTo) {
+        this.#flushWaiters.splice(i, 1);
+        resolve();
+      }
+    }
+  }
+
+  /** Serves takes one at a time, oldest first. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#requests.length > 0) {
+        const request = this.#requests[0] as TakeRequest;
+        await this.#serve(request);
+        if (this.#requests[0] === request) this.#requests.shift();
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Serves one take: a take script, and while it finds nothing, a blocking read. */
+  async #serve(request: TakeRequest): Promise<void> {
+    this.#startBeating();
+    const { deadMs, beatMs } = this.#timing;
+    const keys = [this.keys.stream, this.keys.beats, this.keys.reapLock, this.keys.lastReap];
+    for (let attempt = 0; this.#requests[0] === request; ) {
+      if (this.#recover) await this.#recoverHeld();
+      let reply: unknown[];
+      try {
+        const args = [
+          GROUP,
+          this.consumer,
+          String(request.n),
+          FREE,
+          String(deadMs),
+          String(beatMs),
+          this.#ttl,
+        ];
+        reply = (await this.#link.run(TAKE, keys, args)) as unknown[];
+        attempt = 0;
+      } catch (error) {
+        // The script may have run with its reply lost: what it took is found and handed back.
+        this.#recover = true;
+        if (!this.#link.isConnectionError(error))
+          report(`take from Redis queue ${this.name}`, error);
+        await sleep(Math.min(20 * 2 ** attempt++, 1000), this.#waiting > 0);
+        continue;
+      }
+      this.#lastSize = Number(reply[0]);
+      if (reply.length > 1) {
+        const entries: Entry[] = [];
+        for (let i = 1; i < reply.length; i += 4) {
+          entries.push(reply.slice(i, i + 4) as Entry);
+        }
+        this.#deliver(request, entries);
+        return;
+      }
+      if (this.#requests[0] !== request) return;
+      const entry = await this.#block(beatMs);
+      if (entry) {
+        this.#deliver(request, [entry]);
+        return;
+      }
+    }
+  }
+
+  /** Waits up to `ms` for one new entry; `undefined` when none came (or the link failed). */
+  async #block(ms: number): Promise<Entry | undefined> {
+    if (!this.#blocking) {
+      this.#blocking = ownLink(this.target, "reader");
+      if (this.#holdingForReaders) this.#blocking.hold();
+    }
+    try {
+      const reply = (await this.#blocking.call([
+        "XREADGROUP",
+        "GROUP",
+        GROUP,
+        this.consumer,
+        "COUNT",
+        "1",
+        "BLOCK",
+        String(ms),
+        "STREAMS",
+        this.keys.stream,
+        ">",
+      ])) as [string, [string, string[]][]][] | null;
+      const entry = reply?.[0]?.[1]?.[0];
+      if (!entry) return undefined;
+      const [id, fields] = entry;
+      let data = "";
+      let kind = "";
+      let order = "0";
+      for (let i = 0; i < fields.length; i += 2) {
+        const value = fields[i + 1] as string;
+        if (fields[i] === "d") data = value;
+        else if (fields[i] === "k") kind = value;
+        else if (fields[i] === "o") order = value;
+      }
+      return [id, data, kind, order];
+    } catch {
+      // Lost link (the read may have taken an entry whose reply was lost), or the queue's
+      // keys were deleted under us: the next take script recovers either way.
+      this.#recover = true;
+      return undefined;
+    }
+  }
+
+  /** Hands the entries to the take, or back to the queue if the take was withdrawn. */
+  #deliver(request: TakeRequest, entries: Entry[]): void {
+    if (this.#requests[0] !== request) {
+      this.#handBack(entries.map((entry) => entry[0]));
+      return;
+    }
+    let held = this.#held.get(request.owner);
+    if (!held) {
+      held = new Map();
+      this.#held.set(request.owner, held);
+    }
+    const items: Item[] = [];
+    for (const [sid, data, kind, order] of entries) {
+      const id = this.#nextId++;
+      held.set(id, sid);
+      items.push([id, unescapePayload(data), kind, Number(order)]);
+    }
+    this.#requests.shift();
+    request.done(items, this.#lastSize);
+  }
+
+  /**
+   * After a lost connection: entries in this consumer's pending list that no reader here
+   * knows of (a take whose reply was lost) go back to the queue.
+   */
+  async #recoverHeld(): Promise<void> {
+    let pending: [string, ...unknown[]][];
+    try {
+      const holdMs = this.#waiting > 0 ? Number.POSITIVE_INFINITY : 0;
+      pending = (await retrying(
+        this.#link,
+        `recover on Redis queue ${this.name}`,
+        async () => {
+          try {
+            const args = ["XPENDING", this.keys.stream, GROUP, "-", "+", "100000", this.consumer];
+            return await this.#link.call(args);
+          } catch (error) {
+            if (error instanceof Error && /^NOGROUP/.test(error.message)) return [];
+            throw error;
+          }
+        },
+        holdMs,
+      )) as [string, ...unknown[]][];
+    } finally {
+      this.#recover = false;
+    }
+    const known = new Set<string>();
+    for (const held of this.#held.values()) for (const sid of held.values()) known.add(sid);
+    this.#handBack(pending.map((entry) => entry[0]).filter((sid) => !known.has(sid)));
+  }
+
+  #handBack(sids: string[]): void {
+    if (sids.length === 0) return;
+    sids.sort(compareIds);
+    void this.#send(
+      "hand back",
+      RELEASE,
+      [this.keys.stream],
+      [GROUP, this.consumer, FREE, ...sids],
+    );
+  }
+
+  #unhold(owner: Owner, ids: number[]): string[] {
+    const held = this.#held.get(owner);
+    if (!held) return [];
+    const sids: string[] = [];
+    for (const id of ids) {
+      const sid = held.get(id);
+      if (sid !== undefined) {
+        held.delete(id);
+        sids.push(sid);
+      }
+    }
+    return sids;
+  }
+
+  #startBeating(): void {
+    if (this.#beating) return;
+    this.#beating = true;
+    startBeating(this.target.url, this.#timing.beatMs, this.keys.beats, this.consumer);
+  }
+
+  /** Runs a script until it succeeds, keeping the process alive for `holdMs` at most. */
+  #send(
+    what: string,
+    script: Script,
+    keys: string[],
+    args: string[],
+    holdMs?: number,
+  ): Promise<unknown> {
+    const link = this.#link;
+    return retrying(
+      link,
+      `${what} on Redis queue ${this.name}`,
+      () => link.run(script, keys, args),
+      holdMs,
+    );
+  }
+}
+
+/** Stream ids in order: "ms-seq", compared as numbers. */
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split("-").map(Number);
+  const [bm = 0, bs = 0] = b.split("-").map(Number);
+  return am - bm || as - bs;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Marks a payload stored as JSON: no codec output starts with a NUL. */
+const ESCAPED = "\u0000";
+
+/**
+ * Redis stores bytes, and a string with a lone surrogate does not survive UTF-8: such a
+ * payload is stored as JSON, whose escapes keep it exact.
+ */
+function escapePayload(payload: string): string {
+  return LONE_SURROGATE.test(payload) ? ESCAPED + JSON.stringify(payload) : payload;
+}
+
+function unescapePayload(data: string): string {
+  return data.startsWith(ESCAPED) ? (JSON.parse(data.slice(1)) as string) : data;
+}

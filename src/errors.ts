@@ -188,3 +188,29 @@ export class MapConsumedError extends EzqError {
     super("EZQ_MAP_CONSUMED", message);
   }
 }
+
+/**
+ * `EZQ_SECRET` is missing or too short: agents and the callers that send them work need the
+ * same secret of at least 32 bytes to sign and check every task.
+ */
+export class SecretError extends EzqError {
+  constructor(what: string, problem: string) {
+    super(
+      "EZQ_SECRET",
+      `${what} needs EZQ_SECRET, the secret shared by agents and the callers that send them ` +
+        `tasks (at least 32 bytes), but it ${problem}. Make one with ` +
+        "`openssl rand -hex 32` and set it in the environment of both.",
+    );
+  }
+}
+
+/** An agent refused a task it was sent (stale or replayed); `reason` says why. */
+export class ClusterRefusedError extends EzqError {
+  /** Why the agent refused the task. */
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super("EZQ_CLUSTER_REFUSED", `an agent refused the task: ${reason}`);
+    this.reason = reason;
+  }
+}

@@ -18,9 +18,11 @@ export {
 export {
   ArgumentRangeError,
   ArgumentTypeError,
+  ClusterRefusedError,
   DataCloneError,
   EzqError,
   MapConsumedError,
+  SecretError,
   TaskScopeError,
   TaskSourceError,
   ThrownValueError,

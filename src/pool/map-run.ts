@@ -7,6 +7,8 @@
  */
 
 import type { WorkerExitError } from "../errors.js";
+import { type ChunkRunner, clusterLease } from "../redis/cluster.js";
+import { encodeForAgent } from "../redis/for-agent.js";
 import type { TaskSpec } from "../worker/task.js";
 import type { BatchSource } from "./batches.js";
 import { type Chunk, unpack } from "./chunk.js";
@@ -15,7 +17,6 @@ import { ChunkSizer } from "./chunking.js";
 import { DeathCount } from "./deaths.js";
 import { encodeItems } from "./encode-items.js";
 import { ChunkFeed } from "./feed.js";
-import type { Lease } from "./lease.js";
 import type { Settings } from "./map-options.js";
 import { Notifier } from "./notifier.js";
 import { DEPTH } from "./pool.js";
@@ -38,7 +39,7 @@ export class MapRun<R> implements BatchSource<R> {
   readonly #deaths = new DeathCount();
   readonly #changed = new Notifier();
   readonly #onAbort = () => this.#fail(this.#settings.signal?.reason);
-  #lease: Lease | undefined;
+  #lease: ChunkRunner | undefined;
   #failure: { error: unknown } | undefined;
   #inputEnded = false;
   #nextStart = 0;
@@ -91,8 +92,8 @@ export class MapRun<R> implements BatchSource<R> {
   }
 
   #start(): void {
-    const { kind, worker, num, idleTimeout, signal } = this.#settings;
-    this.#lease = poolFor(kind, worker).lease(num, idleTimeout);
+    const { kind, worker, num, idleTimeout, signal, cluster } = this.#settings;
+    this.#lease = cluster ? clusterLease(cluster) : poolFor(kind, worker).lease(num, idleTimeout);
     if (signal?.aborted) {
       this.#fail(signal.reason);
       return;
@@ -125,7 +126,10 @@ export class MapRun<R> implements BatchSource<R> {
 
   #admit(tuples: unknown[][]): void {
     const start = this.#nextStart;
-    const [items, queues] = encodeItems(tuples, start, this.#settings.kind);
+    const { kind, cluster } = this.#settings;
+    const encodeChunk = () => encodeItems(tuples, start, kind);
+    // Bound for agents elsewhere, the items may carry Redis queues only.
+    const [items, queues] = cluster ? encodeForAgent(encodeChunk) : encodeChunk();
     this.#nextStart += tuples.length;
     const chunk: Chunk = { start, count: tuples.length, items, queues };
     this.#window.push(chunk);
@@ -133,7 +137,12 @@ export class MapRun<R> implements BatchSource<R> {
   }
 
   #dispatch(chunk: Chunk): void {
-    const call = (this.#lease as Lease).call(this.#spec, chunk.items, chunk.count, chunk.queues);
+    const call = (this.#lease as ChunkRunner).call(
+      this.#spec,
+      chunk.items,
+      chunk.count,
+      chunk.queues,
+    );
     chunk.call = call;
     call.result.then(
       (outcome) => {

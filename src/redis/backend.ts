@@ -146,6 +146,17 @@ export class RedisBackend implements Backend {
     return this.#lastSize;
   }
 
+  /** The stream id of a message `owner` holds: the same on every delivery of that message. */
+  streamId(owner: Owner, id: number): string | undefined {
+    return this.#held.get(owner)?.get(id);
+  }
+
+  /** Runs a plain command on this queue's shared link, retried like every operation. */
+  command(what: string, args: string[]): Promise<unknown> {
+    const link = this.#link;
+    return retrying(link, `${what} on Redis queue ${this.name}`, () => link.call(args), HOLD_MS);
+  }
+
   async count(): Promise<number> {
     await this.flushed();
     const size = await this.#send("size", COUNT, [this.keys.stream], [GROUP, FREE]);

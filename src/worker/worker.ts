@@ -2,6 +2,8 @@ import { decode, encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
 import { collectSent, holdUntil } from "../queue/core.js";
+import { clusterChild, clusterTarget, encodeRunArgs } from "../redis/cluster.js";
+import { secretFromEnv } from "../redis/sign.js";
 import { checkWorkerOptions, isDefault, type WorkerOptions } from "./options.js";
 import { decodeThrown, type Outcome } from "./outcome.js";
 import { takeThread } from "./spare.js";
@@ -102,11 +104,22 @@ export class Worker<R = unknown> {
       );
     }
     const spec = describeTask(task, kind === "process" ? "run(task)" : "runThread(task)");
-    const [encodedArgs, queues] = collectSent(() => encode(args, "args", kind));
+    const { cluster } = options;
+    // A task for an agent elsewhere: its arguments may carry Redis queues only.
+    const [encodedArgs, queues] =
+      cluster === undefined
+        ? collectSent(() => encode(args, "args", kind))
+        : [encodeRunArgs(args), []];
     this.kind = kind;
-    // A thread with default options may be one started ahead of need (see spare.ts).
-    this.#child =
-      kind === "thread" && isDefault(options) ? takeThread() : spawnChild(kind, options);
+    if (cluster !== undefined) {
+      const target = clusterTarget("run.with(options) cluster", cluster);
+      secretFromEnv("run.with({ cluster })");
+      this.#child = clusterChild(target);
+    } else {
+      // A thread with default options may be one started ahead of need (see spare.ts).
+      this.#child =
+        kind === "thread" && isDefault(options) ? takeThread() : spawnChild(kind, options);
+    }
     holdUntil(queues, this.#child.exited);
     this.pid = this.#child.pid;
     this.threadId = this.#child.threadId;

@@ -1,6 +1,6 @@
 /** Agents (`ezq worker`) started by tests: each a child process the test stops. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { ROOT, TSX } from "../../support/run-script.js";
+import { ROOT } from "../../support/run-script.js";
 
 /** A secret for tests: 32 bytes of hex. */
 export const TEST_SECRET = "0123456789abcdef0123456789abcdef";
@@ -22,7 +22,8 @@ export function startAgent(
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): TestAgent {
-  const child = spawn(TSX, ["src/cli/ezq.ts", "worker", url, ...args], {
+  // node itself with tsx's loader, not the tsx command: one process, so a kill reaches the agent.
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/ezq.ts", "worker", url, ...args], {
     cwd: ROOT,
     env: { ...process.env, EZQ_SECRET: TEST_SECRET, ...env },
     stdio: ["ignore", "ignore", "pipe"],

@@ -23,11 +23,15 @@ export function startAgent(
   env: NodeJS.ProcessEnv = {},
 ): TestAgent {
   // node itself with tsx's loader, not the tsx command: one process, so a kill reaches the agent.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/ezq.ts", "worker", url, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, EZQ_SECRET: TEST_SECRET, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/ezq.ts", "worker", url, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, EZQ_SECRET: TEST_SECRET, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let text = "";
   const waiters: Array<[RegExp, () => void]> = [];
   child.stderr?.on("data", (chunk: Buffer) => {

@@ -13,6 +13,7 @@ import { hostname } from "node:os";
 import { threadId } from "node:worker_threads";
 import { type Backend, END, type Owner, type TakeRequest } from "../queue/backend.js";
 import type { Item, WireMsg } from "../transport/protocol.js";
+import { fromEntry, toEntry } from "./entry.js";
 import { startBeating, stopBeating } from "./heartbeat.js";
 import { FREE, GROUP, type QueueKeys, queueKeys } from "./keys.js";
 import type { RedisLink, Script } from "./link.js";
@@ -30,6 +31,19 @@ const DEDUPE_TTL_MS = String(24 * 3600 * 1000);
 /** How long an ack or a hand-back keeps a finished script waiting for a lost server. */
 const HOLD_MS = 5_000;
 
+/** Backends of this context with puts or acks still on their way to Redis. */
+const busy = new Set<RedisBackend>();
+
+/**
+ * Resolves once every put, ack and hand-back of this context's Redis queues is in Redis
+ * (or undefined at once when none is pending). A worker awaits it before it reports its
+ * task's end: its process may exit right after, and what it put must not be lost with it.
+ */
+export function redisSettled(): Promise<void> | undefined {
+  if (busy.size === 0) return undefined;
+  return Promise.all([...busy].map((backend) => backend.settled())).then(() => {});
+}
+
 /** What a Redis backend is for. */
 export interface RedisQueueSpec {
   readonly name: string;
@@ -40,8 +54,8 @@ export interface RedisQueueSpec {
   readonly noDedupe?: boolean;
 }
 
-/** An entry as a take returns it: stream id, data, kind, order. */
-type Entry = [id: string, data: string, kind: string, order: string];
+/** An entry as a take returns it: stream id, and its one field (entry.ts). */
+type Entry = [id: string, m: string];
 
 /** A queue in Redis, as seen from this context. */
 export class RedisBackend implements Backend {
@@ -75,6 +89,7 @@ export class RedisBackend implements Backend {
   #holdingForReaders = false;
   #beating = false;
   #lastSize = 0;
+  readonly #sending = new Set<Promise<unknown>>();
 
   constructor(spec: RedisQueueSpec) {
     this.name = spec.name;
@@ -108,6 +123,12 @@ export class RedisBackend implements Backend {
     if (ids.length > 0) await this.#send("stop", REMOVE_ENDS, [this.keys.stream], [GROUP, ...ids]);
   }
 
+  /** Resolves once what was put, acked and handed back so far is in Redis. */
+  async settled(): Promise<void> {
+    await this.flushed();
+    await Promise.allSettled([...this.#sending]);
+  }
+
   /** Resolves once every message put so far is in Redis. */
   flushed(): Promise<void> {
     const upTo = this.#base + this.#outbox.length;
@@ -127,7 +148,9 @@ export class RedisBackend implements Backend {
 
   ack(owner: Owner, ids: number[]): void {
     const sids = this.#unhold(owner, ids);
-    if (sids.length > 0) void this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS);
+    if (sids.length === 0) return;
+    sids.sort(compareIds);
+    void this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS);
   }
 
   release(owner: Owner, ids: number[]): void {
@@ -194,6 +217,7 @@ export class RedisBackend implements Backend {
   #scheduleFlush(): void {
     if (this.#flushing) return;
     this.#flushing = true;
+    busy.add(this);
     this.#link.hold();
     // After this turn: a loop of puts leaves as a few large batches.
     process.nextTick(() => void this.#flush());
@@ -206,10 +230,9 @@ export class RedisBackend implements Backend {
       let bytes = 0;
       const args = [this.#producer ? String(++this.#seq) : "0", DEDUPE_TTL_MS, this.#ttl, GROUP];
       while (end < this.#outbox.length && end - start < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
-        const [payload, kind, order] = this.#outbox[end] as WireMsg;
-        const data = escapePayload(payload);
-        bytes += data.length;
-        args.push(data, kind, String(order));
+        const m = toEntry(this.#outbox[end] as WireMsg);
+        bytes += m.length;
+        args.push(m);
         end++;
       }
       const keys = [this.keys.stream, this.keys.producer(this.#producer ?? "none")];
@@ -228,6 +251,7 @@ export class RedisBackend implements Backend {
       this.#wakeFlushWaiters();
     }
     this.#flushing = false;
+    if (this.#sending.size === 0) busy.delete(this);
     this.#link.letGo();
   }
 
@@ -281,7 +305,7 @@ export class RedisBackend implements Backend {
         const args = [
           GROUP,
           this.consumer,
-          String(request.n),
+          String(credit(request.n)),
           FREE,
           String(deadMs),
           String(beatMs),
@@ -300,8 +324,8 @@ export class RedisBackend implements Backend {
       this.#lastSize = Number(reply[0]);
       if (reply.length > 1) {
         const entries: Entry[] = [];
-        for (let i = 1; i < reply.length; i += 4) {
-          entries.push(reply.slice(i, i + 4) as Entry);
+        for (let i = 1; i < reply.length; i += 2) {
+          entries.push([reply[i] as string, reply[i + 1] as string]);
         }
         this.#deliver(request, entries);
         return;
@@ -338,16 +362,7 @@ export class RedisBackend implements Backend {
       const entry = reply?.[0]?.[1]?.[0];
       if (!entry) return undefined;
       const [id, fields] = entry;
-      let data = "";
-      let kind = "";
-      let order = "0";
-      for (let i = 0; i < fields.length; i += 2) {
-        const value = fields[i + 1] as string;
-        if (fields[i] === "d") data = value;
-        else if (fields[i] === "k") kind = value;
-        else if (fields[i] === "o") order = value;
-      }
-      return [id, data, kind, order];
+      return [id, fields[1] ?? "0:0:u"];
     } catch {
       // Lost link (the read may have taken an entry whose reply was lost), or the queue's
       // keys were deleted under us: the next take script recovers either way.
@@ -368,10 +383,11 @@ export class RedisBackend implements Backend {
       this.#held.set(request.owner, held);
     }
     const items: Item[] = [];
-    for (const [sid, data, kind, order] of entries) {
+    for (const [sid, m] of entries) {
       const id = this.#nextId++;
       held.set(id, sid);
-      items.push([id, unescapePayload(data), kind, Number(order)]);
+      const [payload, kind, order] = fromEntry(m);
+      items.push([id, payload, kind, order]);
     }
     this.#requests.shift();
     request.done(items, this.#lastSize);
@@ -447,13 +463,30 @@ export class RedisBackend implements Backend {
     holdMs?: number,
   ): Promise<unknown> {
     const link = this.#link;
-    return retrying(
+    const sent = retrying(
       link,
       `${what} on Redis queue ${this.name}`,
       () => link.run(script, keys, args),
       holdMs,
     );
+    this.#sending.add(sent);
+    busy.add(this);
+    void sent.finally(() => {
+      this.#sending.delete(sent);
+      if (this.#sending.size === 0 && !this.#flushing) busy.delete(this);
+    });
+    return sent;
   }
+}
+
+/**
+ * How many messages a take asks Redis for. A reader asks for what covers a round trip of
+ * its own measure (1 for a slow consumer, which must not hoard work); a round trip to Redis
+ * costs more than one to a parent context (a script, other clients' commands ahead of it),
+ * so a fast reader (one that asks for many) gets four times as many, up to 2048.
+ */
+function credit(n: number): number {
+  return n >= 64 ? Math.min(n * 4, 2048) : n;
 }
 
 /** Stream ids in order: "ms-seq", compared as numbers. */
@@ -461,20 +494,4 @@ function compareIds(a: string, b: string): number {
   const [am = 0, as = 0] = a.split("-").map(Number);
   const [bm = 0, bs = 0] = b.split("-").map(Number);
   return am - bm || as - bs;
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** Marks a payload stored as JSON: no codec output starts with a NUL. */
-const ESCAPED = "\u0000";
-
-/**
- * Redis stores bytes, and a string with a lone surrogate does not survive UTF-8: such a
- * payload is stored as JSON, whose escapes keep it exact.
- */
-function escapePayload(payload: string): string {
-  return LONE_SURROGATE.test(payload) ? ESCAPED + JSON.stringify(payload) : payload;
-}
-
-function unescapePayload(data: string): string {
-  return data.startsWith(ESCAPED) ? (JSON.parse(data.slice(1)) as string) : data;
 }

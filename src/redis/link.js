@@ -7,5 +7,5 @@
 import { createHash } from "node:crypto";
 /** Makes a `Script`. */
 export function script(name, source) {
-    return { name, source, sha: createHash("sha1").update(source).digest("hex") };
+  return { name, source, sha: createHash("sha1").update(source).digest("hex") };
 }

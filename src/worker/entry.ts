@@ -12,6 +12,7 @@ import { decode, encode } from "../codec/codec.js";
 import { context } from "../context.js";
 import { finishRemoteQueues } from "../queue/core.js";
 import { QueueClient } from "../queue/remote.js";
+import { redisSettled } from "../redis/backend.js";
 import { Link } from "../transport/link.js";
 import { parentProcessPort, parentThreadPort } from "../transport/port.js";
 import { Channel, type ControlFrame } from "../transport/protocol.js";
@@ -57,9 +58,11 @@ const api: WorkerApi = {
       const task = await loadTask(spec);
       const value = await task(...(decode(args) as unknown[]));
       finishRemoteQueues();
+      await redisSettled(); // this process may exit next: what went to Redis must be there
       return { ok: true, value: encode(value, "result") };
     } catch (thrown) {
       finishRemoteQueues();
+      await redisSettled();
       return { ok: false, ...encodeThrown(explainScopeError(thrown, spec)) };
     }
     // One task per run() worker: the parent sends `exit` once the reply has arrived.

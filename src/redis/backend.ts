@@ -33,6 +33,19 @@ const HOLD_MS = 5_000;
 
 /** Backends of this context with puts or acks still on their way to Redis. */
 const busy = new Set<RedisBackend>();
+/** Backends of this context with puts not yet in Redis. */
+const putting = new Set<RedisBackend>();
+
+/**
+ * Resolves once every put made so far in this context is in Redis (undefined when none is
+ * pending). An ack waits for it: a reader that puts what it made of a message, then moves
+ * on, must not see its ack overtake that put (puts leave one batch at a time), or a death
+ * in between would lose the message's result.
+ */
+function putsSoFar(): Promise<unknown> | undefined {
+  if (putting.size === 0) return undefined;
+  return Promise.all([...putting].map((backend) => backend.flushed()));
+}
 
 /**
  * Resolves once every put, ack and hand-back of this context's Redis queues is in Redis
@@ -150,7 +163,7 @@ export class RedisBackend implements Backend {
     const sids = this.#unhold(owner, ids);
     if (sids.length === 0) return;
     sids.sort(compareIds);
-    void this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS);
+    void this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS, putsSoFar());
   }
 
   release(owner: Owner, ids: number[]): void {
@@ -218,6 +231,7 @@ export class RedisBackend implements Backend {
     if (this.#flushing) return;
     this.#flushing = true;
     busy.add(this);
+    putting.add(this);
     this.#link.hold();
     // After this turn: a loop of puts leaves as a few large batches.
     process.nextTick(() => void this.#flush());
@@ -251,6 +265,7 @@ export class RedisBackend implements Backend {
       this.#wakeFlushWaiters();
     }
     this.#flushing = false;
+    putting.delete(this);
     if (this.#sending.size === 0) busy.delete(this);
     this.#link.letGo();
   }
@@ -461,14 +476,17 @@ export class RedisBackend implements Backend {
     keys: string[],
     args: string[],
     holdMs?: number,
+    after?: Promise<unknown>,
   ): Promise<unknown> {
     const link = this.#link;
-    const sent = retrying(
-      link,
-      `${what} on Redis queue ${this.name}`,
-      () => link.run(script, keys, args),
-      holdMs,
-    );
+    const send = () =>
+      retrying(
+        link,
+        `${what} on Redis queue ${this.name}`,
+        () => link.run(script, keys, args),
+        holdMs,
+      );
+    const sent = after ? after.then(send) : send();
     this.#sending.add(sent);
     busy.add(this);
     void sent.finally(() => {

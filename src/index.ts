@@ -5,8 +5,9 @@
  *
  * @packageDocumentation
  */
-import "./codec/error-codec.js";
+import "./queue/codec-types.js";
 
+export { type Movable, move } from "./codec/bytes.js";
 export {
   CONTEXT_NAMES,
   type ContextName,
@@ -20,8 +21,13 @@ export {
   ArgumentTypeError,
   ClusterRefusedError,
   DataCloneError,
+  ERROR_CODES,
+  type ErrorCode,
   EzqError,
   MapConsumedError,
+  QueueFullError,
+  QueueStarvedError,
+  QueueUnreachableError,
   SecretError,
   TaskScopeError,
   TaskSourceError,
@@ -37,8 +43,16 @@ export { DEFAULT_IDLE_TIMEOUT, type MapOptions, type MapProgress } from "./pool/
 export { MapResult } from "./pool/map-result.js";
 export type { PoolStats } from "./pool/pool.js";
 export { closePools, poolStats } from "./pool/pools.js";
-export { type ItemsOptions, Q, type QueueKind } from "./queue/q.js";
-export type { RedisQueueOptions } from "./redis/core.js";
+export type { Joinable } from "./queue/joinable.js";
+export { type ItemsOptions, Q, type QueueKind, type QueueOptions } from "./queue/q.js";
+export type { RedisQueueOptions } from "./queue/redis-core.js";
+export type { CancelOptions } from "./worker/cancel.js";
 export type { WorkerOptions } from "./worker/options.js";
 export { fromModule, type Task } from "./worker/task.js";
-export { run, runThread, Worker, type WorkerStarter } from "./worker/worker.js";
+export {
+  run,
+  runThread,
+  type StartOptions,
+  Worker,
+  type WorkerStarter,
+} from "./worker/worker.js";

@@ -39,3 +39,16 @@ export class Msg<T = unknown> {
 
 /** The message that ends a queue: a reader that reads it stops. */
 export const END_MSG: Msg<undefined> = Object.freeze(new Msg(undefined, { kind: END_KIND }));
+
+/**
+ * A message read from a queue: its kind and order were checked when it was put, so it is
+ * rebuilt without the constructor's checks (a reader may receive hundreds of thousands a
+ * second). Fields are set in the constructor's order, so every `Msg` has one shape.
+ */
+export function receivedMsg<T>(data: T, kind: string, order: number): Msg<T> {
+  const msg = Object.create(Msg.prototype) as Msg<T>;
+  msg.data = data;
+  msg.kind = kind;
+  msg.order = order;
+  return msg;
+}

@@ -1,8 +1,9 @@
 /** The warm pools behind map: one per kind and worker options, shrunk when idle. */
 import { closePools, map, poolStats, Q } from "ezq";
 import { afterAll, describe, expect, it } from "vitest";
-import { knownQueueCount } from "../src/queue/core.js";
-import { eventually, isRunning } from "./support/deadline.js";
+import { routes } from "../src/queue/routes.js";
+import { eventually } from "./support/deadline.js";
+import { isRunning } from "./support/processes.js";
 
 afterAll(() => closePools());
 
@@ -58,7 +59,7 @@ describe("map's warm pools", () => {
 
   it("hold a queue carried by the items once per worker, and forget it once the workers are gone", async () => {
     await closePools();
-    const before = knownQueueCount();
+    const before = routes.size;
     const q = new Q<number>();
     const n = 2000;
     const values = await map(
@@ -68,8 +69,8 @@ describe("map's warm pools", () => {
       { num: 2, chunkSize: 10 },
     );
     expect(values).toEqual(range(n));
-    expect(knownQueueCount()).toBe(before + 1);
+    expect(routes.size).toBe(before + 1);
     await closePools();
-    await eventually(() => knownQueueCount() === before, "the queue forgotten for routing");
+    await eventually(() => routes.size === before, "the queue forgotten for routing");
   });
 });

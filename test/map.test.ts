@@ -5,6 +5,7 @@ import {
   MapResult,
   map,
   poolStats,
+  Q,
   runThread,
   ThrownValueError,
 } from "ezq";
@@ -128,16 +129,21 @@ describe("map", () => {
   });
 
   it("yields as results complete with ordered: false", async () => {
-    // Four warm workers first, so that no item waits for a worker to start.
-    await map((x: number) => x, [0, 1, 2, 3], { chunkSize: 1, num: 4 });
-    const result = await map(
-      async (x: number) => {
-        await new Promise((resolve) => setTimeout(resolve, x === 0 ? 200 : 1));
+    // Item 0 finishes last: it waits for a message this loop sends once it has the others.
+    const go = new Q<number>("thread");
+    const result: number[] = [];
+    for await (const x of map(
+      async (x: number, go: Q<number>) => {
+        if (x === 0) await go.get();
         return x;
       },
       [0, 1, 2, 3],
+      [go, go, go, go],
       { ordered: false, chunkSize: 1, num: 4 },
-    );
+    )) {
+      result.push(x);
+      if (result.length === 3) go.put(1);
+    }
     expect([...result].sort()).toEqual([0, 1, 2, 3]);
     expect(result.at(-1)).toBe(0);
   });

@@ -3,7 +3,7 @@
  * quick start runs under plain node (compiled JS), under tsx, inside a vitest test, and
  * from CommonJS; publint and are-the-types-wrong find nothing wrong with it.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,9 +15,12 @@ const BIN = `${ROOT}node_modules/.bin/`;
 
 beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), "ezq-package-"));
-  const packed = await runScript("npm", ["pack", "--pack-destination", project], {
-    deadlineMs: 120_000,
-  });
+  // npm test has just built dist/: packing skips prepack's second build.
+  const packed = await runScript(
+    "npm",
+    ["pack", "--ignore-scripts", "--pack-destination", project],
+    { deadlineMs: 120_000 },
+  );
   expect(packed.code, packed.stderr).toBe(0);
   tarball = readdirSync(project).find((name) => name.endsWith(".tgz")) as string;
   writeFileSync(
@@ -70,6 +73,37 @@ describe("the packed package", () => {
     const result = await runScript(TSX, ["quickstart.ts"], { cwd: project });
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe("[ 0, 2, 4, 6, 8, 10 ]\n3\n42\n");
+  });
+
+  it("runs TypeScript modules in threads and processes under tsx (and the README's fromModule example)", async () => {
+    const readme = readFileSync(`${ROOT}README.md`, "utf8");
+    const block = (name: string) =>
+      new RegExp(`\`\`\`ts ${name}\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1] as string;
+    writeFileSync(join(project, "tasks.ts"), block("tasks.ts"));
+    writeFileSync(join(project, "main.ts"), block("main.ts"));
+    writeFileSync(
+      join(project, "helper.ts"),
+      "export const triple = (x: number): number => x * 3;\n",
+    );
+    writeFileSync(
+      join(project, "typescript-tasks.ts"),
+      `import { fromModule, run, runThread } from "ezq";
+import type { wordCount } from "./tasks.ts";
+const task = fromModule<typeof wordCount>(new URL("./tasks.ts", import.meta.url), "wordCount");
+for (const start of [runThread, run]) {
+  console.log(await start(task, "a b c").join());
+  console.log(await start(async (x: number) => (await import("./helper.ts")).triple(x), 2).join());
+}
+`,
+    );
+    const result = await runScript(TSX, ["typescript-tasks.ts"], { cwd: project });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("3\n6\n3\n6\n");
+    const example = await runScript(TSX, ["main.ts"], { cwd: project });
+    expect(example.stderr).toBe("");
+    const expected = [...block("main.ts").matchAll(/\/\/ => (.*)$/gm)].map((m) => m[1]);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(example.stdout.trim().split("\n")).toEqual(expected);
   });
 
   it("runs from CommonJS with require (Node 20.19+ loads ES modules from require)", async () => {

@@ -185,4 +185,21 @@ describe("Q", () => {
     }).toThrow(/for await \(const msg of q\)/);
     expect(q.qsize()).toBe(1);
   });
+
+  it("stop() waits for anything that can be joined, not only Workers", async () => {
+    const q = new Q<number>();
+    const joined: number[] = [];
+    const reader = (n: number) => ({
+      join: async () => {
+        for await (const _ of q) {
+          // read until this reader's END
+        }
+        joined.push(n);
+      },
+    });
+    await q.stop([reader(1), reader(2)]);
+    expect(joined.sort()).toEqual([1, 2]);
+    const failing = { join: () => Promise.reject(new RangeError("no")) };
+    await expect(q.stop(failing)).rejects.toThrow(RangeError);
+  });
 });

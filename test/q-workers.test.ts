@@ -1,7 +1,7 @@
 /** Queues across contexts: a port of Python ezq's process tests, then mixing and nesting. */
 import { NUM_CPUS, Q, run, runThread, type Worker, WorkersFailedError } from "ezq";
 import { describe, expect, it } from "vitest";
-import { knownQueueCount } from "../src/queue/core.js";
+import { routes } from "../src/queue/routes.js";
 import { collect } from "./support/collect.js";
 import { KINDS } from "./support/kinds.js";
 
@@ -233,7 +233,7 @@ describe("queues across contexts", () => {
 
 describe("routing memory", () => {
   it("a queue is remembered for routing only while a worker that received it lives", async () => {
-    const before = knownQueueCount();
+    const before = routes.size;
     const results = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
         const q = new Q<number>().put(i).end();
@@ -241,13 +241,13 @@ describe("routing memory", () => {
       }),
     );
     expect(results).toEqual([...Array(20).keys()]);
-    expect(knownQueueCount()).toBe(before);
+    expect(routes.size).toBe(before);
     const kept = new Q<number>();
     const reader = runThread(async (q: Q<number>) => (await q.get()).data, kept);
-    expect(knownQueueCount()).toBe(before + 1);
+    expect(routes.size).toBe(before + 1);
     kept.put(7);
     expect(await reader.join()).toBe(7);
-    expect(knownQueueCount()).toBe(before);
+    expect(routes.size).toBe(before);
   });
 });
 

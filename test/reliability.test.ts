@@ -6,6 +6,7 @@ import { join } from "node:path";
 import {
   closePools,
   map,
+  poolStats,
   Q,
   run,
   runThread,
@@ -16,38 +17,11 @@ import {
 } from "ezq";
 import { afterAll, describe, expect, it } from "vitest";
 import { collect } from "./support/collect.js";
+import { eventually } from "./support/deadline.js";
+import { describeProcess, isRunning } from "./support/processes.js";
 import { runScript, TSX } from "./support/run-script.js";
 
 afterAll(() => closePools());
-
-/** Waits until `check` holds, polling; fails after `deadlineMs` (a bound, not a speed claim). */
-async function eventually(check: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Alive and not a zombie (an exited process its new parent has not reaped yet). */
-function isRunning(pid: number): boolean {
-  try {
-    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-/** A process's state and command line, for a failure message. */
-function describeProcess(pid: number): string {
-  try {
-    const state = /State:\s+(.*)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-    return `${pid} (${state}): ${cmdline}`;
-  } catch {
-    return `${pid} (gone while looking)`;
-  }
-}
 
 /** Echoes each message to `out`, slowly enough that a kill lands mid-stream. */
 const echo = async (q: Q<number>, out: Q<number>) => {
@@ -118,7 +92,6 @@ describe("a dead reader loses no message", () => {
 describe("dead workers never hang anything", () => {
   it("join() of a killed worker rejects with the signal", async () => {
     const worker = run(() => new Promise(() => setInterval(() => {}, 1000)));
-    await eventually(() => worker.pid !== undefined);
     process.kill(worker.pid as number, "SIGKILL");
     const error = await worker.join().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerExitError);
@@ -241,7 +214,7 @@ describe("no orphans", () => {
     expect(pids.length).toBeGreaterThanOrEqual(5);
     expect(pids.every(isRunning)).toBe(true);
     for (const pid of [...scriptPid, parent.pid as number]) process.kill(pid, "SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await eventually(() => !pids.some(isRunning), "the children gone", 2_000).catch(() => {});
     expect(pids.filter(isRunning).map(describeProcess)).toEqual([]);
   });
 });
@@ -298,9 +271,12 @@ describe("cancellation", () => {
     }
     while (started.qsize() > 0) pids.add((await started.get()).data);
     expect(pids.size).toBeGreaterThan(0);
-    await eventually(() => [...pids].every((pid) => !isRunning(pid)));
+    await eventually(() => [...pids].every((pid) => !isRunning(pid)), "the stopped workers gone");
     const startedBefore = started.qsize();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A map given to the same pool after the break runs to its end: the pool serves calls in
+    // order, so an item of the broken map still queued or on its way would have started first.
+    await map((x: number) => x, [1, 2], { kind: "process", num: 2, chunkSize: 1 });
+    expect(poolStats().find((pool) => pool.kind === "process")?.busy).toBe(0);
     expect(started.qsize()).toBe(startedBefore);
   });
 

@@ -1,7 +1,7 @@
 /**
- * Compile-time checks of the public types, run by vitest's typecheck mode (the file is
- * compiled, never executed): each expectation is a test, and each `@ts-expect-error`
- * must be an error.
+ * Compile-time checks of the public types, made by `tsc -p tsconfig.json` in npm test (the
+ * file is compiled, never executed): each expectation that does not hold, and each
+ * `@ts-expect-error` that is not an error, fails the type check.
  */
 import { type MapResult, Msg, map, Q, run, runThread, type Worker } from "ezq";
 import { describe, expectTypeOf, it } from "vitest";

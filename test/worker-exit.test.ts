@@ -3,16 +3,11 @@
  * all arrive; a crash reports the exit code Node gives; busy children do not outlive a
  * killed parent; and a thread leaves no zombie processes behind.
  */
-import { ArgumentRangeError, Q, run, runThread, WorkerExitError } from "ezq";
+import { ArgumentRangeError, Q, runThread, WorkerExitError } from "ezq";
 import { describe, expect, it } from "vitest";
+import { eventually } from "./support/deadline.js";
 import { KINDS } from "./support/kinds.js";
-import {
-  describeProcess,
-  eventually,
-  exists,
-  isRunning,
-  startFixture,
-} from "./support/processes.js";
+import { describeProcess, exists, isRunning, startFixture } from "./support/processes.js";
 import { runScript, TSX } from "./support/run-script.js";
 
 describe.each(KINDS)("a %s worker's last words", (_kind, start) => {
@@ -63,9 +58,9 @@ describe("a worker's output", () => {
   });
 });
 
-describe("a crashed process worker", () => {
+describe.each(KINDS)("a crashed %s worker", (_kind, start) => {
   it("reports exit code 1 and the error for an exception thrown from a timer", async () => {
-    const error = await run(() => {
+    const error = await start(() => {
       setTimeout(() => {
         throw new TypeError("thrown from a timer");
       }, 1);
@@ -80,7 +75,7 @@ describe("a crashed process worker", () => {
   });
 
   it("reports exit code 1 and the reason for an unhandled rejection", async () => {
-    const error = await run(() => {
+    const error = await start(() => {
       void Promise.reject(new RangeError("nobody caught me"));
       return new Promise(() => {});
     })
@@ -89,18 +84,6 @@ describe("a crashed process worker", () => {
     expect(error).toBeInstanceOf(WorkerExitError);
     expect((error as WorkerExitError).exitCode).toBe(1);
     expect(((error as WorkerExitError).cause as Error).message).toBe("nobody caught me");
-  });
-
-  it("a thread worker's crash says the same: exit code 1", async () => {
-    const error = await runThread(() => {
-      setTimeout(() => {
-        throw new TypeError("thrown from a timer");
-      }, 1);
-      return new Promise(() => {});
-    })
-      .join()
-      .catch((e: unknown) => e);
-    expect((error as WorkerExitError).exitCode).toBe(1);
   });
 });
 
@@ -112,7 +95,7 @@ describe("no orphans, no zombies", () => {
       const busy = fixture.line as number[];
       expect(busy.every(isRunning)).toBe(true);
       fixture.kill(signal);
-      await eventually(() => !busy.some(isRunning), 2_000).catch(() => {
+      await eventually(() => !busy.some(isRunning), "the busy children gone", 2_000).catch(() => {
         throw new Error(`still running: ${busy.filter(isRunning).map(describeProcess)}`);
       });
     },
@@ -123,9 +106,11 @@ describe("no orphans, no zombies", () => {
     try {
       const forked = fixture.line as number[];
       expect(forked).toHaveLength(2);
-      await eventually(() => !forked.some(exists), 3_000).catch(() => {
-        throw new Error(`left behind: ${forked.filter(exists).map(describeProcess)}`);
-      });
+      await eventually(() => !forked.some(exists), "the forked children reaped", 3_000).catch(
+        () => {
+          throw new Error(`left behind: ${forked.filter(exists).map(describeProcess)}`);
+        },
+      );
     } finally {
       fixture.kill("SIGKILL");
     }

@@ -7,8 +7,8 @@
  */
 import "../index.js";
 import { CONTEXT_NAMES, type ContextName, NUM_CPUS } from "../constants.js";
-import { startAgent } from "../redis/agent.js";
 import { resolveTarget } from "../redis/url.js";
+import { startAgent } from "./agent.js";
 
 const USAGE = `usage: ezq worker [url] [--concurrency N] [--kind thread|process]
 

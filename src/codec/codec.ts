@@ -5,42 +5,80 @@
  * JSON IPC. Primitives take a tagged fast path; everything else goes through devalue,
  * which keeps Map, Set, Date, BigInt, undefined, NaN, -0, cycles, typed arrays, RegExp
  * and URL, refuses functions and class instances with the path to them, and lets ezq
- * add its own types (Msg, Error, Q) through reducers and revivers.
+ * add its own types (errors, queue handles) through reducers and revivers.
  */
 import { DevalueError, parse, stringify } from "devalue";
 import type { ContextName } from "../constants.js";
 import { DataCloneError } from "../errors.js";
+import type { Packed, Payload } from "../transport/protocol.js";
+import { ByteSink, isShared, reviveBytes } from "./bytes.js";
+
+/**
+ * Where a value being encoded is going, for the types whose handling depends on it: a
+ * queue handle may travel as a task argument (down to a worker, where it can find its way
+ * home), never inside message data, a result or an error.
+ */
+export interface EncodeContext {
+  /** The kind of worker that receives the value as task arguments or map items; `null` for message data, results and errors. */
+  readonly target: ContextName | null;
+  /** Told of each value a registered type carries by reference (a queue handle), so that the sender can keep it reachable. */
+  readonly carry?: (value: unknown) => void;
+  /**
+   * True when every receiver is a thread of this process, so a `SharedArrayBuffer` may go
+   * shared; by default, only task arguments and items for a thread.
+   */
+  readonly share?: boolean;
+  /**
+   * True when the value goes to an agent on another machine (`map`/`run` with `cluster`):
+   * only queues in Redis can reach it there.
+   */
+  readonly remote?: boolean;
+}
+
+/** Message data, results and errors: nothing travels by reference. */
+export const AS_DATA: EncodeContext = Object.freeze({ target: null });
+
+/** Data for threads of this process only (a thread queue's messages, a thread's results): shared memory stays shared. */
+export const SHARED_DATA: EncodeContext = Object.freeze({ target: null, share: true });
 
 /** How a registered type turns into data and back. */
 export interface CodecType<T> {
-  /** Returns the data for `value` when it is of this type, otherwise `undefined`. */
-  reduce(value: unknown): unknown;
+  /** Returns the data for `value` when it is of this type and may go where `context` says, otherwise `undefined`. */
+  reduce(value: unknown, context: EncodeContext): unknown;
   /** Rebuilds the value from the data `reduce` returned. */
   revive(data: unknown): T;
   /** Why a value of this type was refused (its `reduce` returned `undefined`), if it was. */
-  explain?(value: unknown): string | undefined;
+  explain?(value: unknown, context: EncodeContext): string | undefined;
+  /**
+   * True for a value of this type that is always sendable as a whole (an error drops what
+   * it cannot carry): `canEncode` takes it without looking inside.
+   */
+  isOpaque?(value: unknown): boolean;
 }
+
+type Reducers = Record<string, (value: unknown) => unknown>;
 
 // No prototype: a type name is looked up as data, never as a key of Object.prototype.
-const reducers: Record<string, (value: unknown) => unknown> = Object.create(null);
+const types: Record<string, CodecType<unknown>> = Object.create(null);
 const revivers: Record<string, (data: unknown) => unknown> = Object.create(null);
-const explainers: Array<(value: unknown) => string | undefined> = [];
-let currentTarget: ContextName | null = null;
 
-/**
- * Where the value being encoded is going: a `"process"` or `"thread"` worker (task
- * arguments), or `null` for message data. Queue handles may only travel as arguments.
- */
-export function encodingTarget(): ContextName | null {
-  return currentTarget;
+/** Registers a type the codec can carry (see codec-types.ts, where ezq's own are registered). */
+export function registerCodecType<T>(name: string, type: CodecType<T>): void {
+  types[name] = type;
+  revivers[name] = (data) => type.revive(data);
 }
 
-/** Registers a type the codec can carry; ezq's own types register themselves on import. */
-export function registerCodecType<T>(name: string, type: CodecType<T>): void {
-  checkingReducers = undefined;
-  reducers[name] = (value) => type.reduce(value);
-  revivers[name] = (data) => type.revive(data);
-  if (type.explain) explainers.push(type.explain);
+/** The reducer name of bytes values; first, so no registered type sees bytes. */
+const BYTES = "B";
+
+/** devalue's reducers for one encoding: bytes into `sink`, then each registered type's, told where the value goes. */
+function reducersFor(context: EncodeContext, sink?: ByteSink): Reducers {
+  const reducers: Reducers = Object.create(null);
+  if (sink) reducers[BYTES] = (value) => sink.reduce(value);
+  for (const [name, type] of Object.entries(types)) {
+    reducers[name] = (value) => type.reduce(value, context);
+  }
+  return reducers;
 }
 
 // Tags of the primitive fast path. devalue's output always starts with "[" or "-",
@@ -91,11 +129,11 @@ function isJsonExact(value: unknown, depth: number): boolean {
 }
 
 /**
- * Encodes `value`; `root` names it in error messages (`data`, `args`); `target` says
- * whether it goes to a worker as arguments, or (`null`) travels as message data.
- * Throws a `DataCloneError` naming the path of the first part that cannot cross.
+ * Encodes `value`; `root` names it in error messages (`data`, `args`); `context` says where
+ * it goes (see `EncodeContext`). Throws a `DataCloneError` naming the path of the first
+ * part that cannot cross.
  */
-export function encode(value: unknown, root = "data", target: ContextName | null = null): string {
+export function encode(value: unknown, root = "data", context: EncodeContext = AS_DATA): Payload {
   switch (typeof value) {
     case "string":
       return STRING + value;
@@ -109,23 +147,23 @@ export function encode(value: unknown, root = "data", target: ContextName | null
     case "object":
       if (value === null) return NULL;
   }
-  const outer = currentTarget;
-  currentTarget = target;
   try {
     if (isJsonExact(value, 0)) return JSON_TEXT + JSON.stringify(value);
-    return stringify(value, reducers);
+    const sink = new ByteSink(context.share ?? context.target === "thread");
+    const text = stringify(value, reducersFor(context, sink));
+    if (sink.buffers.length === 0) return text;
+    const moved = sink.seal();
+    return moved ? { t: text, b: sink.buffers, m: moved } : { t: text, b: sink.buffers };
   } catch (error) {
-    throw explainEncodeFailure(error, root);
-  } finally {
-    currentTarget = outer;
+    throw explainEncodeFailure(error, root, context);
   }
 }
 
 /** Why encoding failed, as a `DataCloneError`: what could not be sent, where, and why. */
-function explainEncodeFailure(error: unknown, root: string): Error {
+function explainEncodeFailure(error: unknown, root: string, context: EncodeContext): Error {
   if (error instanceof DataCloneError) return error;
   if (error instanceof DevalueError) {
-    return new DataCloneError(root + error.path, describeProblem(error));
+    return new DataCloneError(root + error.path, describeProblem(error, context));
   }
   if (isStackOverflow(error)) {
     return new DataCloneError(
@@ -144,7 +182,9 @@ function isStackOverflow(error: unknown): boolean {
 }
 
 /** Decodes what `encode` produced. */
-export function decode(text: string): unknown {
+export function decode(payload: Payload): unknown {
+  if (typeof payload !== "string") return decodePacked(payload);
+  const text = payload;
   switch (text.charCodeAt(0)) {
     case 115: // s
       return text.slice(1);
@@ -165,18 +205,33 @@ export function decode(text: string): unknown {
   }
 }
 
-/** The reducers, except that an Error counts as sendable without looking inside it. */
-let checkingReducers: Record<string, (value: unknown) => unknown> | undefined;
+/** Decodes text with buffers beside it: the bytes values are views of those buffers, not copies. */
+function decodePacked({ t, b }: Packed): unknown {
+  const withBytes: Record<string, (data: unknown) => unknown> = Object.create(null);
+  Object.assign(withBytes, revivers);
+  withBytes[BYTES] = (ref) => reviveBytes(ref as Parameters<typeof reviveBytes>[0], b);
+  return parse(t, withBytes);
+}
+
+/** The text of a payload, for callers that only need its length or a look at it. */
+export function payloadText(payload: Payload): string {
+  return typeof payload === "string" ? payload : payload.t;
+}
 
 /**
- * True when `value` can be encoded; used to drop unsendable error properties. Errors met
- * inside count as sendable here: each is checked when its own turn comes, and looking
- * inside them from here would go round forever on an error that refers to itself.
+ * True when `value` can be encoded; used to drop unsendable error properties. Values of
+ * opaque types (errors) met inside count as sendable here: each is checked when its own
+ * turn comes, and looking inside them from here would go round forever on an error that
+ * refers to itself.
  */
 export function canEncode(value: unknown): boolean {
-  checkingReducers ??= { ...reducers, Error: (v) => (v instanceof Error ? true : undefined) };
+  const reducers = reducersFor(AS_DATA, new ByteSink(true));
+  for (const [name, type] of Object.entries(types)) {
+    const { isOpaque } = type;
+    if (isOpaque) reducers[name] = (v) => (isOpaque(v) ? true : undefined);
+  }
   try {
-    stringify(value, checkingReducers);
+    stringify(value, reducers);
     return true;
   } catch {
     return false;
@@ -189,14 +244,17 @@ function isIterator(value: unknown): boolean {
   return typeof next === "function" && (Symbol.iterator in value || Symbol.asyncIterator in value);
 }
 
-function describeProblem(error: DevalueError): string {
+function describeProblem(error: DevalueError, context: EncodeContext): string {
   const value: unknown = (error as DevalueError & { value?: unknown }).value;
-  for (const explain of explainers) {
-    const reason = explain(value);
+  for (const type of Object.values(types)) {
+    const reason = type.explain?.(value, context);
     if (reason) return reason;
   }
   if (typeof value === "function") return `it is a function${value.name ? ` (${value.name})` : ""}`;
   if (typeof value === "symbol") return "it is a symbol";
+  if (isShared(value)) {
+    return 'it is a SharedArrayBuffer (or a view of one), which cannot be shared with a child process; use a thread (runThread, a Q of kind "thread", map with kind "thread") or send a copy (a plain ArrayBuffer)';
+  }
   if (error.message.includes("non-POJO")) {
     if (isIterator(value)) {
       return "it is an iterator or a generator; collect its values into an array first";

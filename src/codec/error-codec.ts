@@ -6,7 +6,8 @@
  * that refers back to it: such cycles cross intact too.
  */
 import * as ezqErrors from "../errors.js";
-import { canEncode, registerCodecType } from "./codec.js";
+import { type CodecType, canEncode } from "./codec.js";
+import { defineData, reviveOnce } from "./revive-once.js";
 
 const BUILT_IN: Record<string, ErrorConstructor> = {
   Error,
@@ -61,24 +62,10 @@ function sendable(value: unknown): unknown {
   return canEncode(value) ? value : `[unsendable ${typeof value}]`;
 }
 
-/**
- * Errors revived from each data array. When an error's data leads back to the error
- * itself, devalue calls the reviver twice with the same array: first while the array is
- * still being filled (for the inner reference), then with it whole. Both calls must give
- * the same object, and the second completes it.
- */
-const revived = new WeakMap<object, Error>();
-
-function revive(data: unknown): Error {
-  const parts = data as Partial<ErrorData>;
-  let error = revived.get(parts);
-  if (!error) {
-    error = create(String(parts[0]), String(parts[1]), parts[2] === true);
-    revived.set(parts, error);
-  }
-  complete(error, parts);
-  return error;
-}
+const revive = reviveOnce<ErrorData, Error>(
+  (parts) => create(String(parts[0]), String(parts[1]), parts[2] === true),
+  complete,
+);
 
 /** An error of the class `name` names, when this side has it, with no cause or props yet. */
 function create(name: string, message: string, aggregate: boolean): Error {
@@ -90,22 +77,22 @@ function create(name: string, message: string, aggregate: boolean): Error {
     : own
       ? (Object.create(own.prototype) as Error)
       : new (Object.hasOwn(BUILT_IN, name) ? (BUILT_IN[name] as ErrorConstructor) : Error)(message);
-  if (own) define(error, "message", message);
-  if (error.name !== name) define(error, "name", name);
+  if (own) defineData(error, "message", message);
+  if (error.name !== name) defineData(error, "name", name);
   return error;
 }
 
 /** Sets what has arrived of the error's stack, properties, cause and inner errors. */
 function complete(error: Error, [, , , stack, props, cause, errors]: Partial<ErrorData>): void {
-  define(error, "stack", stack);
-  // Defined, not assigned: a key such as "__proto__" becomes a property, not a prototype.
-  if (props) for (const pair of props) if (pair) define(error, pair[0], pair[1], true);
-  if (cause?.length) define(error, "cause", cause[0]);
-  if (errors) define(error, "errors", errors);
+  defineData(error, "stack", stack);
+  if (props) for (const pair of props) if (pair) defineData(error, pair[0], pair[1], true);
+  if (cause?.length) defineData(error, "cause", cause[0]);
+  if (errors) defineData(error, "errors", errors);
 }
 
-function define(target: object, key: string, value: unknown, enumerable = false): void {
-  Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable });
-}
-
-registerCodecType("Error", { reduce, revive });
+/** How errors cross: registered with the other types in codec-types.ts. */
+export const errorType: CodecType<Error> = {
+  reduce,
+  revive,
+  isOpaque: (value) => value instanceof Error,
+};

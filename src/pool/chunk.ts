@@ -1,7 +1,11 @@
 /** A run of consecutive `map` items sent to a worker together, and what became of it. */
+
 import { decode } from "../codec/codec.js";
+import { ChunkError } from "../errors.js";
 import type { QueueCore } from "../queue/core.js";
-import { type ChunkOutcome, decodeThrown } from "../worker/outcome.js";
+import type { Payload } from "../transport/protocol.js";
+import type { ChunkDone } from "../worker/api.js";
+import { asError } from "../worker/outcome.js";
 import type { PoolCall } from "./call.js";
 
 /** One chunk of a `map` call. */
@@ -9,16 +13,16 @@ export interface Chunk {
   /** The index of its first item in the whole input. */
   readonly start: number;
   readonly count: number;
-  readonly items: string;
+  readonly items: Payload;
   readonly queues: readonly QueueCore[];
   call?: PoolCall;
-  outcome?: ChunkOutcome;
+  done?: ChunkDone;
   error?: unknown;
 }
 
-/** True once the chunk's outcome or error arrived. */
+/** True once the chunk's results or error arrived. */
 export function isSettled(chunk: Chunk): boolean {
-  return chunk.outcome !== undefined || chunk.error !== undefined;
+  return chunk.done !== undefined || chunk.error !== undefined;
 }
 
 /**
@@ -26,11 +30,13 @@ export function isSettled(chunk: Chunk): boolean {
  * task's error, with `itemIndex` set to the failing item's index in the whole input.
  */
 export function unpack<R>(chunk: Chunk): { values: R[]; error?: unknown } {
-  if (chunk.error !== undefined) return { values: [], error: chunk.error };
-  const outcome = chunk.outcome as ChunkOutcome;
-  const values = decode(outcome.values) as R[];
-  if (outcome.ok) return { values };
-  const error = decodeThrown(outcome.error, outcome.isError);
-  if (Object.isExtensible(error)) Object.assign(error, { itemIndex: chunk.start + outcome.index });
-  return { values, error };
+  const { error } = chunk;
+  if (error instanceof ChunkError) {
+    const thrown = asError(error.cause);
+    if (Object.isExtensible(thrown))
+      Object.assign(thrown, { itemIndex: chunk.start + error.index });
+    return { values: error.values as R[], error: thrown };
+  }
+  if (error !== undefined) return { values: [], error };
+  return { values: decode((chunk.done as ChunkDone).values) as R[] };
 }

@@ -13,6 +13,8 @@ export class ChunkFeed {
   readonly #reader: ZipReader;
   /** A tuple read that was still pending when the last chunk left without it. */
   #carried: Promise<unknown[] | undefined> | undefined;
+  /** Settles at the end of this turn of the event loop (see `#stall`). */
+  #turnEnd: Promise<typeof STALLED> | undefined;
 
   constructor(reader: ZipReader) {
     this.#reader = reader;
@@ -38,7 +40,7 @@ export class ChunkFeed {
     while (out.length < n) {
       const read = this.#carried ?? this.#reader.next();
       this.#carried = undefined;
-      const tuple = out.length === 0 ? await read : await Promise.race([read, stall()]);
+      const tuple = out.length === 0 ? await read : await Promise.race([read, this.#stall()]);
       if (tuple === STALLED) {
         this.#carried = read;
         break;
@@ -48,21 +50,19 @@ export class ChunkFeed {
     }
     return out;
   }
-}
 
-let tick: Promise<typeof STALLED> | undefined;
-
-/**
- * Settles once this turn of the event loop is over. An item an async input has not
- * produced by then waits for something else (I/O, a timer, a result): shared by all
- * reads of the turn, so a fast input costs one `setImmediate` per turn, not per item.
- */
-function stall(): Promise<typeof STALLED> {
-  tick ??= new Promise((resolve) =>
-    setImmediate(() => {
-      tick = undefined;
-      resolve(STALLED);
-    }),
-  );
-  return tick;
+  /**
+   * Settles once this turn of the event loop is over. An item an async input has not
+   * produced by then waits for something else (I/O, a timer, a result): shared by all
+   * reads of the turn, so a fast input costs one `setImmediate` per turn, not per item.
+   */
+  #stall(): Promise<typeof STALLED> {
+    this.#turnEnd ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.#turnEnd = undefined;
+        resolve(STALLED);
+      }),
+    );
+    return this.#turnEnd;
+  }
 }

@@ -2,20 +2,12 @@
  * One `map` call's share of a warm pool. Calls of different sizes share one pool per
  * kind and worker options; `num` limits how many of its workers one call keeps busy.
  */
-import type { QueueCore } from "../queue/core.js";
-import type { TaskSpec } from "../worker/task.js";
-import type { PoolCall } from "./call.js";
+import type { ChunkWork, PoolCall } from "./call.js";
 import type { Member } from "./member.js";
 
 /** What a lease asks of its pool. */
 export interface LeaseHost {
-  call(
-    lease: Lease,
-    spec: TaskSpec,
-    items: string,
-    count: number,
-    queues: readonly QueueCore[],
-  ): PoolCall;
+  call(lease: Lease, work: ChunkWork): PoolCall;
   release(lease: Lease): void;
 }
 
@@ -36,9 +28,9 @@ export class Lease {
     this.idleTimeout = idleTimeout;
   }
 
-  /** Runs one chunk of `count` items on a worker of the pool. */
-  call(spec: TaskSpec, items: string, count: number, queues: readonly QueueCore[]): PoolCall {
-    return this.#host.call(this, spec, items, count, queues);
+  /** Runs one chunk on a worker of the pool. */
+  call(work: ChunkWork): PoolCall {
+    return this.#host.call(this, work);
   }
 
   /** The call is over: its limit no longer counts toward the pool's size. */

@@ -1,10 +1,10 @@
 /** The options of `map`, checked once at the call. */
 import { CONTEXT_NAMES, type ContextName, NUM_CPUS, NUM_THREADS } from "../constants.js";
 import { ArgumentRangeError, ArgumentTypeError, preview } from "../errors.js";
-import { clusterTarget } from "../redis/cluster.js";
 import { secretFromEnv } from "../redis/sign.js";
 import type { RedisTarget } from "../redis/url.js";
 import { expectBoolean, expectKnownKeys, expectOneOf, expectPositiveInteger } from "../validate.js";
+import { clusterTarget } from "../worker/cluster.js";
 import { checkWorkerOptions, type WorkerOptions } from "../worker/options.js";
 
 /**
@@ -37,6 +37,8 @@ export interface MapOptions {
   /**
    * Called as results arrive, with the number of items done and, when the input's length is
    * known (arrays, Sets, Maps), the total: follow a long `map` without wrapping its iterator.
+   *
+   * @param progress - `done`, the items finished so far, and `total`, when known.
    */
   onProgress?: (progress: MapProgress) => void;
   /**

@@ -7,8 +7,8 @@
  */
 
 import type { WorkerExitError } from "../errors.js";
-import { type ChunkRunner, clusterLease } from "../redis/cluster.js";
-import { encodeForAgent } from "../redis/for-agent.js";
+import { isMoved } from "../transport/protocol.js";
+import { type ChunkRunner, clusterLease } from "../worker/cluster.js";
 import type { TaskSpec } from "../worker/task.js";
 import type { BatchSource } from "./batches.js";
 import { type Chunk, unpack } from "./chunk.js";
@@ -39,6 +39,7 @@ export class MapRun<R> implements BatchSource<R> {
   readonly #deaths = new DeathCount();
   readonly #changed = new Notifier();
   readonly #onAbort = () => this.#fail(this.#settings.signal?.reason);
+  /** Where the chunks run: a lease on a warm pool, or the agents of a cluster. */
   #lease: ChunkRunner | undefined;
   #failure: { error: unknown } | undefined;
   #inputEnded = false;
@@ -127,26 +128,21 @@ export class MapRun<R> implements BatchSource<R> {
   #admit(tuples: unknown[][]): void {
     const start = this.#nextStart;
     const { kind, cluster } = this.#settings;
-    const encodeChunk = () => encodeItems(tuples, start, kind);
-    // Bound for agents elsewhere, the items may carry Redis queues only.
-    const [items, queues] = cluster ? encodeForAgent(encodeChunk) : encodeChunk();
+    // Bound for agents elsewhere, the items may carry queues in Redis only.
+    const { text, queues } = encodeItems(tuples, start, cluster ? "process" : kind, !!cluster);
     this.#nextStart += tuples.length;
-    const chunk: Chunk = { start, count: tuples.length, items, queues };
+    const chunk: Chunk = { start, count: tuples.length, items: text, queues };
     this.#window.push(chunk);
     this.#dispatch(chunk);
   }
 
   #dispatch(chunk: Chunk): void {
-    const call = (this.#lease as ChunkRunner).call(
-      this.#spec,
-      chunk.items,
-      chunk.count,
-      chunk.queues,
-    );
+    const { items, count, queues } = chunk;
+    const call = (this.#lease as ChunkRunner).call({ spec: this.#spec, items, count, queues });
     chunk.call = call;
     call.result.then(
-      (outcome) => {
-        chunk.outcome = outcome;
+      (done) => {
+        chunk.done = done;
         this.#changed.notify();
       },
       (error: unknown) => {
@@ -172,6 +168,8 @@ export class MapRun<R> implements BatchSource<R> {
   /** A chunk whose worker died runs again on another worker, a bounded number of times. */
   #retryOrphans(): void {
     for (const chunk of this.#window.orphans()) {
+      // Moved bytes went with the dead worker: such a chunk cannot run again.
+      if (isMoved(chunk.items)) throw chunk.error;
       this.#deaths.note(chunk.error as WorkerExitError, chunk.start);
       chunk.error = undefined;
       this.#dispatch(chunk);
@@ -181,7 +179,7 @@ export class MapRun<R> implements BatchSource<R> {
   /** The chunk's results; its error, if any, is thrown at the next turn, after them. */
   #handOut(chunk: Chunk): R[] {
     const { values, error } = unpack<R>(chunk);
-    if (chunk.outcome?.ok) this.#sizer.record(chunk.count, chunk.outcome.ms);
+    if (chunk.done) this.#sizer.record(chunk.count, chunk.done.ms);
     if (error !== undefined) this.#failure ??= { error };
     this.#done += values.length;
     if (values.length > 0) this.#settings.onProgress?.({ done: this.#done, total: this.#total });

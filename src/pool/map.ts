@@ -25,6 +25,14 @@ export type IterablesFor<A extends unknown[]> = {
  * its error, whose `itemIndex` is the failing item's index. Breaking out of the loop or
  * aborting the `signal` stops the work and leaves no worker running items of this call.
  *
+ * @typeParam A - the task's parameters: one per iterable.
+ * @typeParam R - what the task returns.
+ * @param task - an inline function (or a `fromModule` reference) taking one item of each
+ *   iterable.
+ * @param iterables - the inputs: one iterable (sync or async) per parameter of `task`.
+ * @returns the results in input order: iterate them with `for await` as they complete, or
+ *   `await` them all as an array.
+ *
  * @example
  * ```ts
  * console.log(await map((x: number) => x * 2, [0, 1, 2, 3, 4, 5]));
@@ -36,6 +44,24 @@ export function map<A extends unknown[], R>(
   task: Task<A, R>,
   ...iterables: IterablesFor<A>
 ): MapResult<Awaited<R>>;
+/**
+ * `map` with options after the iterables: the last argument is the options when it is a
+ * plain object that is not iterable.
+ *
+ * @typeParam A - the task's parameters: one per iterable.
+ * @typeParam R - what the task returns.
+ * @param task - an inline function (or a `fromModule` reference) taking one item of each
+ *   iterable.
+ * @param iterablesAndOptions - the inputs, one iterable per parameter of `task`, then the
+ *   options: `num` (workers), `kind` (`"thread"` or `"process"`), `chunkSize`, `ordered`,
+ *   `signal`, `onProgress`, `worker` and `idleTimeout` (see {@link MapOptions}).
+ * @returns the results: in input order, or as they complete with `ordered: false`.
+ *
+ * @example
+ * ```ts
+ * const lengths = await map((s: string) => s.length, ["a", "bb"], { kind: "process", num: 2 });
+ * ```
+ */
 export function map<A extends unknown[], R>(
   task: Task<A, R>,
   ...iterablesAndOptions: [...IterablesFor<A>, MapOptions]

@@ -1,6 +1,7 @@
 /** A worker of a pool, what it is running, and when it should go. */
-import { holdUntil, type QueueCore } from "../queue/core.js";
-import type { Child } from "../worker/spawn.js";
+import type { QueueCore } from "../queue/core.js";
+import { routes } from "../queue/routes.js";
+import type { Child } from "../worker/child.js";
 import type { Call } from "./call.js";
 import { IdleTimer } from "./idle-timer.js";
 
@@ -29,7 +30,7 @@ export class Member {
     for (const queue of queues) {
       if (this.#held.has(queue)) continue;
       this.#held.add(queue);
-      holdUntil([queue], this.child.exited);
+      routes.holdUntil([queue], this.child.exited);
     }
   }
 }

@@ -7,13 +7,12 @@
  * retry them.
  */
 import type { ContextName } from "../constants.js";
-import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
-import type { QueueCore } from "../queue/core.js";
+import { ChunkError, WorkerExitError, WorkerTerminatedError } from "../errors.js";
+import { type ChunkDone, withBytes } from "../worker/api.js";
+import type { ExitInfo } from "../worker/child.js";
 import type { WorkerOptions } from "../worker/options.js";
-import type { ChunkOutcome } from "../worker/outcome.js";
-import { type ExitInfo, spawnChild } from "../worker/spawn.js";
-import type { TaskSpec } from "../worker/task.js";
-import type { Call, PoolCall } from "./call.js";
+import { spawnChild } from "../worker/spawn.js";
+import type { Call, ChunkWork, PoolCall } from "./call.js";
 import { Lease, type LeaseHost } from "./lease.js";
 import { Member } from "./member.js";
 
@@ -69,16 +68,10 @@ export class Pool implements LeaseHost {
   }
 
   /** Runs one chunk for `lease` (use `lease.call`). */
-  call(
-    lease: Lease,
-    spec: TaskSpec,
-    items: string,
-    count: number,
-    queues: readonly QueueCore[],
-  ): PoolCall {
+  call(lease: Lease, work: ChunkWork): PoolCall {
     let call: Call | undefined;
-    const result = new Promise<ChunkOutcome>((resolve, reject) => {
-      call = { spec, items, count, queues, lease, resolve, reject };
+    const result = new Promise<ChunkDone>((resolve, reject) => {
+      call = { ...work, lease, resolve, reject };
     });
     const queued = call as Call;
     this.#queue.push(queued);
@@ -176,14 +169,18 @@ export class Pool implements LeaseHost {
     call.lease.add(member);
     member.hold(call.queues);
     member.idleMs = call.lease.idleTimeout;
-    (child.api.chunk(call.spec, call.items) as Promise<ChunkOutcome>).then(
-      (outcome) =>
+    child.api.chunk(call.spec, withBytes(call.items, call.items)).then(
+      (done) =>
         this.#settle(member, call, () => {
-          this.#tasksDone += outcome.ok ? call.count : outcome.index;
-          if (outcome.ok) this.#taskMs += outcome.ms;
-          call.resolve(outcome);
+          this.#tasksDone += call.count;
+          this.#taskMs += done.ms;
+          call.resolve(done);
         }),
-      (error) => this.#settle(member, call, () => call.reject(error)),
+      (error: unknown) =>
+        this.#settle(member, call, () => {
+          if (error instanceof ChunkError) this.#tasksDone += error.index;
+          call.reject(error);
+        }),
     );
   }
 

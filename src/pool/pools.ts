@@ -6,18 +6,15 @@
 import { createRequire } from "node:module";
 import type { ContextName } from "../constants.js";
 import type { WorkerOptions } from "../worker/options.js";
-import { closeSpare } from "../worker/spare.js";
+import { spareThread } from "../worker/spare.js";
 import { Pool, type PoolStats } from "./pool.js";
 
 const pools = new Map<string, Pool>();
 const require = createRequire(import.meta.url);
-/** Loaded on first use: workers never need it, and a CommonJS load costs a new thread ~5 ms. */
-let stableStringify: ((value: unknown) => string) | undefined;
 
 /** The warm pool for this kind and these worker options, created on first use. */
 export function poolFor(kind: ContextName, options: Readonly<WorkerOptions> = {}): Pool {
-  stableStringify ??= require("fast-json-stable-stringify") as (value: unknown) => string;
-  const key = stableStringify({ kind, options });
+  const key = poolKey(kind, options);
   let pool = pools.get(key);
   if (!pool) {
     pool = new Pool(kind, options, (empty) => {
@@ -26,6 +23,15 @@ export function poolFor(kind: ContextName, options: Readonly<WorkerOptions> = {}
     pools.set(key, pool);
   }
   return pool;
+}
+
+/**
+ * The same key for the same options in any order. Loaded on first use (then from require's
+ * cache): workers never need it, and a CommonJS load costs a new thread ~5 ms.
+ */
+function poolKey(kind: ContextName, options: Readonly<WorkerOptions>): string {
+  const stableStringify = require("fast-json-stable-stringify") as (value: unknown) => string;
+  return stableStringify({ kind, options });
 }
 
 /**
@@ -50,5 +56,5 @@ export function poolStats(): PoolStats[] {
 export async function closePools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all([...all.map((pool) => pool.close()), closeSpare()]);
+  await Promise.all([...all.map((pool) => pool.close()), spareThread.close()]);
 }

@@ -123,11 +123,26 @@ function iteratorOf(iterable: unknown, index: number): AnyIterator {
   if ((iterable !== null && typeof iterable === "object") || typeof iterable === "string") {
     const source = iterable as Partial<Iterable<unknown> & AsyncIterable<unknown>>;
     const asyncIterator = source[Symbol.asyncIterator];
-    if (typeof asyncIterator === "function") return asyncIterator.call(source);
+    if (typeof asyncIterator === "function") return checked(asyncIterator.call(source), index);
     const syncIterator = source[Symbol.iterator];
-    if (typeof syncIterator === "function") return syncIterator.call(source);
+    if (typeof syncIterator === "function") return checked(syncIterator.call(source), index);
   }
   throw new ArgumentTypeError(
     `map: argument ${index + 2} must be an iterable or async iterable, received ${preview(iterable)}`,
   );
+}
+
+/** An iterable's iterator, refused now (not at the first read) if it cannot be iterated. */
+function checked(iterator: unknown, index: number): AnyIterator {
+  if ((iterator === null || typeof iterator !== "object") && typeof iterator !== "function") {
+    throw new ArgumentTypeError(
+      `map: argument ${index + 2} is an iterable whose iterator is not an object, but ${preview(iterator)}`,
+    );
+  }
+  if (typeof (iterator as { next?: unknown }).next !== "function") {
+    throw new ArgumentTypeError(
+      `map: argument ${index + 2} is an iterable whose iterator has no next() method`,
+    );
+  }
+  return iterator as AnyIterator;
 }

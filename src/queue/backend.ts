@@ -10,8 +10,6 @@ import type { Item, WireMsg } from "../transport/protocol.js";
  * owner acks it; when an owner dies, what it held goes back to the front of the queue.
  */
 export interface Owner {
-  /** For messages: which worker or reader this is. */
-  readonly label: string;
   /** False for readers in the home context itself: they cannot die apart from the queue. */
   readonly tracked: boolean;
 }
@@ -21,12 +19,21 @@ export interface TakeRequest {
   readonly owner: Owner;
   readonly n: number;
   done(items: Item[], remaining: number): void;
+  /** The take can never be served (see starvation.ts); absent where that cannot be known. */
+  fail?(error: Error): void;
 }
 
 /** The operations of a queue, wherever its messages live. */
 export interface Backend {
-  /** Appends messages. */
+  /** Appends messages, whatever the bound (an END, or a put already made elsewhere). */
   put(msgs: WireMsg[]): void;
+  /**
+   * True when `n` more messages fit under the queue's bound: exact at home; elsewhere,
+   * judged from the size last heard from home plus what was put since.
+   */
+  hasRoom(n: number): boolean;
+  /** Appends messages once they fit under the bound, as judged at home; resolves then. */
+  putWhenRoom(msgs: WireMsg[]): Promise<void>;
   /** Delivers up to `n` messages, never past an END, when at least one is available. */
   take(request: TakeRequest): void;
   /** Withdraws a take that has not been served; a late delivery is released. */
@@ -44,7 +51,4 @@ export interface Backend {
 }
 
 /** The owner of reads made in the queue's home context. */
-export const HOME_OWNER: Owner = Object.freeze({ label: "home", tracked: false });
-
-/** The kind that ends a queue. */
-export const END = "END";
+export const HOME_OWNER: Owner = Object.freeze({ tracked: false });

@@ -1,7 +1,6 @@
 /**
- * The state behind a `Q` in one context: its id and kind, its backend (the store at
- * home, a remote backend elsewhere), and its reader. Every queue that crossed this
- * context is remembered by id, so requests from children can be routed to it.
+ * The state behind a `Q` in one context: its id and kind, its backend (the store at home,
+ * a remote backend elsewhere), and its reader.
  */
 import type { ContextName } from "../constants.js";
 import type { Backend, Owner } from "./backend.js";
@@ -9,7 +8,7 @@ import { HOME_OWNER } from "./backend.js";
 import { Reader } from "./reader.js";
 
 /** Reads made in this context, when the queue lives elsewhere. */
-const LOCAL_OWNER: Owner = Object.freeze({ label: "local reader", tracked: true });
+const LOCAL_OWNER: Owner = Object.freeze({ tracked: true });
 
 /** The state behind a queue handle. */
 export class QueueCore {
@@ -18,6 +17,8 @@ export class QueueCore {
   readonly backend: Backend;
   /** True in the context that created the queue, where its messages live. */
   readonly home: boolean;
+  /** The most messages that may wait in the queue (`Infinity`: no bound). */
+  readonly maxsize: number;
   /**
    * Messages that `get()` returned and that are not done yet. A message from `get()` is
    * done when this context calls `get()` again after receiving it, or when the task that
@@ -26,17 +27,34 @@ export class QueueCore {
    */
   readonly gotten: number[] = [];
   #reader: Reader | undefined;
+  #handle: object | undefined;
 
-  constructor(id: string, kind: ContextName, backend: Backend, home: boolean) {
+  constructor(
+    id: string,
+    kind: ContextName,
+    backend: Backend,
+    home: boolean,
+    maxsize = Number.POSITIVE_INFINITY,
+  ) {
     this.id = id;
     this.kind = kind;
     this.backend = backend;
     this.home = home;
+    this.maxsize = maxsize;
   }
 
   get reader(): Reader {
     this.#reader ??= new Reader(this.backend, this.home ? HOME_OWNER : LOCAL_OWNER, !this.home);
     return this.#reader;
+  }
+
+  /**
+   * The one handle of this queue here, made by `make` the first time: a queue that arrives
+   * in several task arguments or map items is one handle.
+   */
+  handle<H extends object>(make: () => H): H {
+    this.#handle ??= make();
+    return this.#handle as H;
   }
 
   /** What `get()` returned so far is done. */
@@ -55,64 +73,4 @@ export class QueueCore {
     reader.flushAcks();
     reader.releaseUnread();
   }
-}
-
-const known = new Map<string, QueueCore>();
-/** Queues encoded as task arguments since `collectSent` began, to tie them to the worker. */
-let sent: QueueCore[] | undefined;
-/** For each queue created here and passed to workers: how many of those are still alive. */
-const holders = new Map<QueueCore, number>();
-
-/** Remembers a queue that crossed this context. */
-export function remember(core: QueueCore): void {
-  known.set(core.id, core);
-  sent?.push(core);
-}
-
-/** Runs `encode` and returns the queues it passed (as task arguments) along with its result. */
-export function collectSent<T>(encode: () => T): [T, QueueCore[]] {
-  const outer = sent;
-  sent = [];
-  try {
-    const value = encode();
-    return [value, sent];
-  } finally {
-    sent = outer;
-  }
-}
-
-/**
- * Ties queues created here to a worker that received them: once every such worker is gone
- * (its own workers go with it), nothing can reach the queue from below, and it is no longer
- * remembered for routing. Without this, a program that passes a new queue to each of many
- * workers would remember every queue for its whole life.
- */
-export function holdUntil(cores: QueueCore[], gone: Promise<unknown>): void {
-  for (const core of new Set(cores)) {
-    if (!core.home) continue;
-    holders.set(core, (holders.get(core) ?? 0) + 1);
-    void gone.then(() => {
-      const left = (holders.get(core) ?? 1) - 1;
-      if (left > 0) holders.set(core, left);
-      else {
-        holders.delete(core);
-        known.delete(core.id);
-      }
-    });
-  }
-}
-
-/** How many queues this context remembers for routing (for tests). */
-export function knownQueueCount(): number {
-  return known.size;
-}
-
-/** The queue with this id, if it crossed this context. */
-export function knownQueue(id: string): QueueCore | undefined {
-  return known.get(id);
-}
-
-/** Ends every reading this context did on queues from elsewhere (a task ended). */
-export function finishRemoteQueues(): void {
-  for (const core of known.values()) if (!core.home) core.finish();
 }

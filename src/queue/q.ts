@@ -1,8 +1,27 @@
-import { decode, encode, encodingTarget, registerCodecType } from "../codec/codec.js";
+import {
+  AS_DATA,
+  type CodecType,
+  decode,
+  type EncodeContext,
+  encode,
+  SHARED_DATA,
+} from "../codec/codec.js";
 import { CONTEXT_NAMES, type ContextName } from "../constants.js";
-import { context, newQueueId } from "../context.js";
-import { ArgumentTypeError, EzqError, preview, WorkersFailedError } from "../errors.js";
-import { END_KIND, Msg, type MsgOptions } from "../msg.js";
+import { ArgumentTypeError, QueueFullError, WorkersFailedError } from "../errors.js";
+import { END_KIND, Msg, type MsgOptions, receivedMsg } from "../msg.js";
+import type { Item, Payload, WireMsg } from "../transport/protocol.js";
+import {
+  expectBoolean,
+  expectInteger,
+  expectKnownKeys,
+  expectOneOf,
+  expectOptions,
+  expectPositiveInteger,
+  expectString,
+} from "../validate.js";
+import { QueueCore } from "./core.js";
+import { MinHeap } from "./heap.js";
+import { type Joinable, toJoinables } from "./joinable.js";
 import {
   isRedisWire,
   newRedisCore,
@@ -10,21 +29,8 @@ import {
   type RedisQueueOptions,
   redisCoreFromWire,
   redisQueueId,
-} from "../redis/core.js";
-import { encodingForAgent } from "../redis/for-agent.js";
-import type { Item } from "../transport/protocol.js";
-import {
-  expectBoolean,
-  expectInteger,
-  expectKnownKeys,
-  expectOneOf,
-  expectOptions,
-  expectString,
-} from "../validate.js";
-import { Worker } from "../worker/worker.js";
-import { knownQueue, QueueCore, remember } from "./core.js";
-import { MinHeap } from "./heap.js";
-import { RemoteBackend } from "./remote.js";
+} from "./redis-core.js";
+import { routes } from "./routes.js";
 import { Store } from "./store.js";
 
 /** Options of `Q.items()`. */
@@ -35,13 +41,21 @@ export interface ItemsOptions {
   sort?: boolean;
 }
 
+/** Options of `new Q(kind, options)`. */
+export interface QueueOptions {
+  /**
+   * The most messages that may wait in the queue (Python's `maxsize`): `put` throws a
+   * `QueueFullError` when it is reached, and `await putAsync()` waits for room. Messages
+   * taken by readers do not count. Default `Infinity`: no bound.
+   */
+  maxsize?: number;
+}
+
 /** Where a queue's messages live: in this tree of contexts (`"process"`, `"thread"`), or in Redis. */
 export type QueueKind = ContextName | "redis";
 
-const cores = new WeakMap<Q<unknown>, QueueCore>();
-/** Set while a handle is being constructed: the core it wraps instead of a new store. */
-let adopting: QueueCore | undefined;
-const caches = new WeakMap<Q<unknown>, Promise<Msg<unknown>[]>>();
+/** The construction token of handles to queues that arrived from elsewhere (see `Q.codecType`). */
+const ARRIVED = Symbol("ezq.arrivedQueue");
 
 /**
  * A message queue shared by the main thread, worker threads and child processes, at
@@ -59,11 +73,58 @@ const caches = new WeakMap<Q<unknown>, Promise<Msg<unknown>[]>>();
  */
 export class Q<T = unknown> {
   /**
+   * How a queue handle crosses: as `[id, kind]` in task arguments and map items, where the
+   * sender is told of it (to keep the queue reachable for that worker); inside message data,
+   * results and errors it is refused, since a handle must travel down the tree of workers
+   * to find its way home. A queue in Redis reaches Redis from anywhere: it crosses as its
+   * name and its URL without credentials, everywhere, to agents on other machines too, where
+   * a local queue is refused. Registered in codec-types.ts.
+   *
+   * @internal
+   */
+  static readonly codecType: CodecType<Q<unknown>> = {
+    reduce(value, context) {
+      if (!(value instanceof Q)) return undefined;
+      const core = value.#core;
+      if (core instanceof RedisCore) return core.toWire();
+      const { target } = context;
+      if (context.remote) return undefined;
+      if (target === null || (target === "process" && core.kind === "thread")) return undefined;
+      context.carry?.(core);
+      return [core.id, core.kind, core.maxsize];
+    },
+    revive(data) {
+      if (isRedisWire(data)) {
+        const id = redisQueueId(data[1], data[2]);
+        const core = routes.outside(id, () => redisCoreFromWire(data));
+        return core.handle(() => new Q(core.kind, ARRIVED, core));
+      }
+      const [id, kind, maxsize] = data as [string, ContextName, number];
+      const core = routes.arrived(id, kind, maxsize);
+      return core.handle(() => new Q(core.kind, ARRIVED, core));
+    },
+    explain(value, context) {
+      if (!(value instanceof Q)) return undefined;
+      if (context.remote) {
+        return 'it is a local Q, which cannot reach an agent on another machine; use a queue in Redis: new Q("redis", { name })';
+      }
+      if (context.target === null) {
+        return "it is a Q inside message data; pass queues to workers as task arguments instead";
+      }
+      return 'it is a "thread" Q, which cannot reach a process worker; create it with new Q("process") or start a thread worker';
+    },
+  };
+
+  readonly #core: QueueCore;
+  #cached: Promise<Msg<T>[]> | undefined;
+
+  /**
    * @param kind - `"process"` (default) reaches threads and processes at any depth;
    *   `"thread"` is lighter and stays in this process (passing it to a process worker
    *   is an error).
+   * @param options - `maxsize`, the most messages that may wait (default: no bound).
    */
-  constructor(kind?: ContextName);
+  constructor(kind?: ContextName, options?: QueueOptions);
   /**
    * A queue that lives in Redis under `options.name`, shared by every process that names
    * it, on any machine. See the README's "Beyond one machine".
@@ -74,29 +135,48 @@ export class Q<T = unknown> {
    * ```
    */
   constructor(kind: "redis", options: RedisQueueOptions);
-  constructor(kind: QueueKind = "process", options?: RedisQueueOptions) {
-    if (adopting) {
-      cores.set(this, adopting);
-      adopting = undefined;
+  /** @internal A handle to a queue whose home is elsewhere: made by `Q.codecType.revive`. */
+  constructor(kind: ContextName, token: symbol, core: QueueCore);
+  constructor(
+    kind: QueueKind = "process",
+    options?: QueueOptions | RedisQueueOptions | symbol,
+    core?: QueueCore,
+  ) {
+    if (options === ARRIVED && core) {
+      this.#core = core;
       return;
     }
     if (kind === "redis") {
-      cores.set(this, newRedisCore(options));
+      this.#core = newRedisCore(options);
       return;
     }
     expectOneOf("Q kind", kind, [...CONTEXT_NAMES, "redis"]);
-    if (options !== undefined) {
+    if (
+      options !== null &&
+      typeof options === "object" &&
+      ("name" in options || "url" in options)
+    ) {
       throw new ArgumentTypeError(
-        `new Q("${kind}", options): options apply to "redis" queues only`,
+        `new Q("${kind}", options): name and url apply to "redis" queues only; a local queue takes maxsize`,
       );
     }
-    cores.set(this, new QueueCore(newQueueId(), kind, new Store(), true));
+    const maxsize = checkMaxsize(options);
+    this.#core = new QueueCore(routes.newQueueId(), kind, new Store(maxsize), true, maxsize);
+  }
+
+  /** The most messages that may wait in this queue; `Infinity` when it has no bound. */
+  get maxsize(): number {
+    return this.#core.maxsize;
+  }
+
+  /** Message data goes nowhere by reference; shared memory only where every reader is a thread of this process. */
+  #putContext(): EncodeContext {
+    return this.#core.kind === "thread" ? SHARED_DATA : AS_DATA;
   }
 
   /** `"process"` or `"thread"`: how far this queue reaches; `"redis"` for a queue in Redis. */
   get kind(): QueueKind {
-    const state = core(this);
-    return state instanceof RedisCore ? "redis" : state.kind;
+    return this.#core instanceof RedisCore ? "redis" : this.#core.kind;
   }
 
   /**
@@ -104,12 +184,39 @@ export class Q<T = unknown> {
    * The data is encoded here, so data that cannot cross to a worker throws now, naming
    * what could not be sent, and the queue is unchanged.
    *
+   * @param data - the message's data, or a `Msg` to put as it is.
+   * @param options - the message's `kind` (a label; `"END"` is reserved) and `order`
+   *   (its position for `sorted()`); ignored when `data` is a `Msg`.
    * @returns this queue, for chaining.
+   * @throws QueueFullError when the queue has a `maxsize` and is full (nothing is put).
    */
   put(data?: T | Msg<T>, options?: MsgOptions): this {
+    const { backend, maxsize } = this.#core;
+    if (!backend.hasRoom(1)) throw new QueueFullError(maxsize);
+    backend.put([this.#wire(data, options)]);
+    return this;
+  }
+
+  /**
+   * Puts a message once the queue has room under its `maxsize` (at once for a queue
+   * without a bound): what `put` does, for a producer that should wait rather than fail.
+   * Waiting puts go in the order they were made. From a worker, the wait is decided by
+   * the queue's home, so it is exact in any context.
+   *
+   * @param data - the message's data, or a `Msg` to put as it is.
+   * @param options - the message's `kind` and `order`, as for `put`.
+   * @returns this queue, once the message is in it. Data that cannot cross rejects at once.
+   */
+  async putAsync(data?: T | Msg<T>, options?: MsgOptions): Promise<this> {
+    await this.#core.backend.putWhenRoom([this.#wire(data, options)]);
+    return this;
+  }
+
+  /** A message as it travels: `data` encoded now, with its kind and order checked. */
+  #wire(data: T | Msg<T> | undefined, options: MsgOptions | undefined): WireMsg {
     let kind = "";
     let order = 0;
-    let payload: string;
+    let payload: Payload;
     if (data instanceof Msg) {
       if (options !== undefined) {
         throw new ArgumentTypeError(
@@ -117,7 +224,7 @@ export class Q<T = unknown> {
         );
       }
       ({ kind, order } = data);
-      payload = encode(data.data);
+      payload = encode(data.data, "data", this.#putContext());
     } else {
       if (options !== undefined) {
         const opts = expectOptions("Q.put options", options);
@@ -131,10 +238,9 @@ export class Q<T = unknown> {
           order = opts.order;
         }
       }
-      payload = encode(data);
+      payload = encode(data, "data", this.#putContext());
     }
-    core(this).backend.put([[payload, kind, order]]);
-    return this;
+    return [payload, kind, order];
   }
 
   /**
@@ -144,10 +250,10 @@ export class Q<T = unknown> {
    * or its task ends.
    */
   async get(): Promise<Msg<T>> {
-    const state = core(this);
-    state.ackGotten();
-    const item = await state.reader.next();
-    state.gotten.push(item[0]);
+    const core = this.#core;
+    core.ackGotten();
+    const item = await core.reader.next();
+    core.gotten.push(item[0]);
     return toMsg<T>(item);
   }
 
@@ -157,7 +263,7 @@ export class Q<T = unknown> {
    * last `size()`) here. For an exact count from any context, `await q.size()`.
    */
   qsize(): number {
-    return core(this).backend.size();
+    return this.#core.backend.size();
   }
 
   /**
@@ -171,12 +277,12 @@ export class Q<T = unknown> {
    * ```
    */
   size(): Promise<number> {
-    return core(this).backend.count();
+    return this.#core.backend.count();
   }
 
   /** Puts the END message: one reader that reads it stops. @returns this queue. */
   end(): this {
-    core(this).backend.put([[encode(undefined), END_KIND, 0]]);
+    this.#core.backend.put([[encode(undefined), END_KIND, 0]]);
     return this;
   }
 
@@ -185,7 +291,7 @@ export class Q<T = unknown> {
    * stops at its own END. Breaking out early hands back messages taken ahead.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Msg<T>> {
-    const reader = core(this).reader;
+    const reader = this.#core.reader;
     let current: number | undefined;
     let ended = false;
     try {
@@ -211,6 +317,8 @@ export class Q<T = unknown> {
    * Yields messages in `Msg.order` order, from `start`. A message that arrives early
    * waits until the ones before it arrive; after a gap, later messages are held until
    * the queue ends and are then yielded in order.
+   *
+   * @param start - the `order` of the first message to yield. Default `0`.
    */
   sorted(start = 0): AsyncGenerator<Msg<T>, void, undefined> {
     expectInteger("Q.sorted start", start);
@@ -238,6 +346,9 @@ export class Q<T = unknown> {
   /**
    * Ends the queue, then yields what it holds (sorted by `order` with `sort`). With
    * `cache`, the messages are kept, and later calls yield the same messages again.
+   *
+   * @param options - `cache` to keep the messages for later calls, `sort` to yield them
+   *   in `order` order. Both default to `false`.
    */
   items({ cache = false, sort = false }: ItemsOptions = {}): AsyncIterable<Msg<T>> {
     expectBoolean("Q.items cache", cache);
@@ -246,13 +357,11 @@ export class Q<T = unknown> {
       this.end();
       return sort ? this.sorted() : { [Symbol.asyncIterator]: () => this[Symbol.asyncIterator]() };
     }
-    let cached = caches.get(this) as Promise<Msg<T>[]> | undefined;
-    if (!cached) {
+    if (!this.#cached) {
       this.end();
-      cached = collect(sort ? this.sorted() : this);
-      caches.set(this, cached);
+      this.#cached = collect(sort ? this.sorted() : this);
     }
-    const ready = cached;
+    const ready = this.#cached;
     return {
       async *[Symbol.asyncIterator]() {
         yield* await ready;
@@ -264,17 +373,19 @@ export class Q<T = unknown> {
    * Tells workers to finish and waits for them: puts one END per worker, then waits
    * until every worker has finished. Rejects after all have finished if any failed:
    * with that worker's error, or a `WorkersFailedError` holding each error when several did.
+   * A worker is anything with a `join()` (see `Joinable`): a `Worker`, or one of your own.
    *
+   * @param workers - the workers that read this queue: one, or any iterable of them.
    * @returns this queue.
    */
-  async stop(workers: Worker | Iterable<Worker>): Promise<this> {
-    const list = toWorkerList(workers);
-    const state = core(this);
+  async stop(workers: Joinable | Iterable<Joinable>): Promise<this> {
+    const list = toJoinables(workers);
+    const core = this.#core;
     // In Redis, the ENDs of workers that ended without reading them are removed after.
-    const ends = state instanceof RedisCore ? state.backend.putEnds(list.length) : undefined;
+    const ends = core instanceof RedisCore ? core.backend.putEnds(list.length) : undefined;
     if (!ends) for (let i = 0; i < list.length; i++) this.end();
     const results = await Promise.allSettled(list.map((worker) => worker.join()));
-    if (ends && state instanceof RedisCore) await state.backend.removeEnds(await ends);
+    if (ends && core instanceof RedisCore) await core.backend.removeEnds(await ends);
     const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new WorkersFailedError(errors, list.length);
@@ -298,18 +409,9 @@ Object.defineProperty(Q.prototype, Symbol.iterator, {
   },
 });
 
-/** The core of a queue handle. */
-export function core<T>(q: Q<T>): QueueCore {
-  const state = cores.get(q as Q<unknown>);
-  if (!state) throw new ArgumentTypeError(`expected a Q, received ${preview(q)}`);
-  return state;
-}
-
+/** A message as it arrived: checked when it was put, so not checked again. */
 function toMsg<T>(item: Item): Msg<T> {
-  const msg = new Msg<T>(decode(item[1]) as T);
-  msg.kind = item[2];
-  msg.order = item[3];
-  return msg;
+  return receivedMsg(decode(item[1]) as T, item[2], item[3]);
 }
 
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
@@ -318,88 +420,11 @@ async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-function toWorkerList(workers: unknown): Worker[] {
-  if (workers instanceof Worker) return [workers];
-  if (workers === null || typeof workers !== "object" || !(Symbol.iterator in workers)) {
-    throw new ArgumentTypeError(
-      `Q.stop(workers) takes a Worker or an iterable of Workers, received ${preview(workers)}`,
-    );
-  }
-  const list = [...(workers as Iterable<unknown>)];
-  list.forEach((worker, i) => {
-    if (!(worker instanceof Worker)) {
-      throw new ArgumentTypeError(
-        `Q.stop(workers): item ${i} is not a Worker but ${preview(worker)}`,
-      );
-    }
-  });
-  return list as Worker[];
+/** The `maxsize` of `new Q(kind, options)`: a positive integer, or `Infinity`. */
+function checkMaxsize(options: unknown): number {
+  const opts = expectOptions("Q options", options);
+  expectKnownKeys("Q options", opts, ["maxsize"]);
+  const { maxsize = Number.POSITIVE_INFINITY } = opts;
+  if (maxsize !== Number.POSITIVE_INFINITY) expectPositiveInteger("Q maxsize", maxsize);
+  return maxsize as number;
 }
-
-/** A handle to a queue whose home is elsewhere, created when it arrives as an argument. */
-function handleFor(id: string, kind: ContextName): Q<unknown> {
-  const existing = knownQueue(id);
-  if (existing?.home === false || existing?.home === true) return qOf(existing);
-  const client = context.parent;
-  if (!client) {
-    throw new EzqError("EZQ_QUEUE_UNREACHABLE", `queue ${id} arrived in a context with no parent`);
-  }
-  const state = new QueueCore(id, kind, new RemoteBackend(client, id), false);
-  remember(state);
-  adopting = state;
-  const q = new Q<unknown>(kind);
-  handles.set(state, q);
-  return q;
-}
-
-const handles = new WeakMap<QueueCore, Q<unknown>>();
-
-/** A handle to a Redis queue, one per queue and context: it connects from here itself. */
-function redisHandleFor(wire: unknown): Q<unknown> {
-  if (!isRedisWire(wire))
-    throw new EzqError("EZQ_QUEUE_UNREACHABLE", "a queue handle arrived damaged");
-  const existing = knownQueue(redisQueueId(wire[1], wire[2]));
-  if (existing) return qOf(existing);
-  const state = redisCoreFromWire(wire);
-  remember(state); // so that the task's end acks what it read (finishRemoteQueues)
-  adopting = state;
-  const q = new Q<unknown>();
-  handles.set(state, q);
-  return q;
-}
-
-function qOf(state: QueueCore): Q<unknown> {
-  return handles.get(state) as Q<unknown>;
-}
-
-// A Q crosses as [id, kind] in task arguments; inside message data it is refused, since
-// a handle must travel down the tree of workers to find its way home.
-registerCodecType<Q<unknown>>("Q", {
-  reduce(value) {
-    if (!(value instanceof Q)) return undefined;
-    const target = encodingTarget();
-    const state = core(value);
-    // A Redis queue reaches Redis from anywhere: as an argument, inside data, on an agent.
-    if (state instanceof RedisCore) return state.toWire();
-    if (encodingForAgent()) return undefined;
-    if (target === null || (target === "process" && state.kind === "thread")) return undefined;
-    remember(state);
-    handles.set(state, value);
-    return [state.id, state.kind];
-  },
-  revive(data) {
-    if (isRedisWire(data)) return redisHandleFor(data);
-    const [id, kind] = data as [string, ContextName];
-    return handleFor(id, kind);
-  },
-  explain(value) {
-    if (!(value instanceof Q)) return undefined;
-    if (encodingForAgent()) {
-      return 'it is a local Q, which cannot reach an agent on another machine; use a queue in Redis: new Q("redis", { name })';
-    }
-    if (encodingTarget() === null) {
-      return "it is a Q inside message data; pass queues to workers as task arguments instead";
-    }
-    return 'it is a "thread" Q, which cannot reach a process worker; create it with new Q("process") or start a thread worker';
-  },
-});

@@ -21,7 +21,10 @@ export class Reader {
   /** Whether reads here can take ahead: only away from home, where a round trip costs. */
   readonly #prefetch: boolean;
   readonly #buffer = new Deque<Item>();
-  readonly #waiting = new Deque<(item: Item) => void>();
+  readonly #waiting = new Deque<{
+    resolve: (item: Item) => void;
+    reject: (error: Error) => void;
+  }>();
   #pending: TakeRequest | null = null;
   #acks: number[] = [];
   #ackScheduled = false;
@@ -50,10 +53,13 @@ export class Reader {
       this.#takeAhead();
       return Promise.resolve(item);
     }
-    return new Promise((resolve) => {
-      this.#waiting.push((item) => {
-        this.#handedAt = performance.now();
-        resolve(item);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({
+        resolve: (item) => {
+          this.#handedAt = performance.now();
+          resolve(item);
+        },
+        reject,
       });
       this.#request();
     });
@@ -120,6 +126,7 @@ export class Reader {
       owner: this.#owner,
       n,
       done: (items) => this.#receive(request, items),
+      fail: (error) => this.#fail(request, error),
     };
     this.#pending = request;
     this.#backend.take(request);
@@ -131,10 +138,18 @@ export class Reader {
     const rtt = Math.min(performance.now() - this.#sentAt, 2);
     this.#rtt += ALPHA * (rtt - this.#rtt);
     for (const item of items) {
-      const resolve = this.#waiting.shift();
-      if (resolve) resolve(item);
+      const waiter = this.#waiting.shift();
+      if (waiter) waiter.resolve(item);
       else this.#buffer.push(item);
     }
     if (this.#waiting.length > 0) this.#request();
+  }
+
+  /** The take can never be served: every reader waiting on it fails with `error`. */
+  #fail(request: TakeRequest, error: Error): void {
+    if (this.#pending === request) this.#pending = null;
+    for (let waiter = this.#waiting.shift(); waiter; waiter = this.#waiting.shift()) {
+      waiter.reject(error);
+    }
   }
 }

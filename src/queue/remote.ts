@@ -5,7 +5,14 @@
  * away, exactly its messages are released upstream.
  */
 import type { Link } from "../transport/link.js";
-import { Channel, type Item, type QueueFrame, type WireMsg } from "../transport/protocol.js";
+import {
+  Channel,
+  type Item,
+  type Packed,
+  packedAt,
+  type QueueFrame,
+  type WireMsg,
+} from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 
 /** Routes replies from the parent to the requests that wait for them. */
@@ -28,11 +35,18 @@ export class QueueClient {
     });
   }
 
-  /** Sends a request frame built around a fresh request id; `onReply` gets the reply. */
-  request(build: (id: number) => QueueFrame, onReply: (frame: QueueFrame) => void): number {
+  /**
+   * Sends a request frame built around a fresh request id; `onReply` gets the reply.
+   * `attached` lists the payloads in it that hold bytes (see `Link.send`).
+   */
+  request(
+    build: (id: number) => QueueFrame,
+    onReply: (frame: QueueFrame) => void,
+    attached?: readonly Packed[],
+  ): number {
     const id = this.#nextRequest++;
     this.#waiting.set(id, onReply);
-    this.link.send(Channel.queue, build(id));
+    this.link.send(Channel.queue, build(id), attached);
     return id;
   }
 
@@ -41,8 +55,8 @@ export class QueueClient {
     if (this.#waiting.has(id)) this.#waiting.set(id, late);
   }
 
-  send(frame: QueueFrame): void {
-    this.link.send(Channel.queue, frame);
+  send(frame: QueueFrame, attached?: readonly Packed[]): void {
+    this.link.send(Channel.queue, frame, attached);
   }
 }
 
@@ -65,15 +79,37 @@ export class RemoteBackend implements Backend {
   readonly #qid: string;
   readonly #requests = new Map<TakeRequest, number>();
   readonly #held = new Map<Owner, Set<number>>();
+  readonly #maxsize: number;
+  /** The queue's size as home last reported it, and how many this context put since. */
   #lastSize = 0;
+  #putSince = 0;
 
-  constructor(client: QueueClient, qid: string) {
+  constructor(client: QueueClient, qid: string, maxsize = Number.POSITIVE_INFINITY) {
     this.#client = client;
     this.#qid = qid;
+    this.#maxsize = maxsize;
   }
 
   put(msgs: WireMsg[]): void {
-    this.#client.send(["put", this.#qid, msgs]);
+    this.#putSince += msgs.length;
+    this.#client.send(["put", this.#qid, msgs], packedAt(msgs, 0));
+  }
+
+  hasRoom(n: number): boolean {
+    return this.#lastSize + this.#putSince + n <= this.#maxsize;
+  }
+
+  putWhenRoom(msgs: WireMsg[]): Promise<void> {
+    return new Promise((resolve) => {
+      this.#client.request(
+        (req) => ["putw", this.#qid, req, msgs],
+        (frame) => {
+          this.#heard((frame as ["room", number, number])[2]);
+          resolve();
+        },
+        packedAt(msgs, 0),
+      );
+    });
   }
 
   take(request: TakeRequest): void {
@@ -82,7 +118,7 @@ export class RemoteBackend implements Backend {
       (frame) => {
         this.#requests.delete(request);
         const [, , items, remaining] = frame as ["took", number, Item[], number];
-        this.#lastSize = remaining;
+        this.#heard(remaining);
         this.#hold(request.owner, items);
         request.done(items, remaining);
       },
@@ -131,11 +167,17 @@ export class RemoteBackend implements Backend {
       this.#client.request(
         (req) => ["count", this.#qid, req],
         (frame) => {
-          this.#lastSize = (frame as ["counted", number, number])[2];
+          this.#heard((frame as ["counted", number, number])[2]);
           resolve(this.#lastSize);
         },
       );
     });
+  }
+
+  /** Home reported the queue's size: what was put here before is counted in it. */
+  #heard(size: number): void {
+    this.#lastSize = size;
+    this.#putSince = 0;
   }
 
   #hold(owner: Owner, items: Item[]): void {

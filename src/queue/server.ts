@@ -5,73 +5,116 @@
  * message it (or anything below it) held goes back to its queue.
  */
 import type { Link } from "../transport/link.js";
-import { Channel, type Item, type QueueFrame } from "../transport/protocol.js";
+import {
+  Channel,
+  type Item,
+  type Packed,
+  packedAt,
+  type QueueFrame,
+  type WireMsg,
+} from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 
+/** Finds the backend of a queue by id, if this context can reach it. */
+export type BackendOf = (qid: string) => Backend | undefined;
+
 /** Serves queue requests that arrive on `link`, from the child known as `owner`. */
-export function serveQueues(
-  link: Link,
-  owner: Owner,
-  backendOf: (qid: string) => Backend | undefined,
-): void {
-  const pending = new Map<number, { backend: Backend; request: TakeRequest }>();
-  const touched = new Set<Backend>();
+export function serveQueues(link: Link, owner: Owner, backendOf: BackendOf): void {
+  const server = new QueueServer(link, owner, backendOf);
+  link.on(Channel.queue, (payload) => server.handle(payload as QueueFrame));
+  link.onClose(() => server.releaseAll());
+}
 
-  const find = (qid: string): Backend | undefined => {
-    const backend = backendOf(qid);
-    if (backend) touched.add(backend);
-    return backend;
-  };
+/** The queue requests of one child. */
+export class QueueServer {
+  readonly #link: Link;
+  readonly #owner: Owner;
+  readonly #backendOf: BackendOf;
+  /** Takes not yet served, by the child's request id. */
+  readonly #pending = new Map<number, { backend: Backend; request: TakeRequest }>();
+  /** Every backend the child used: what it holds there goes back when it is gone. */
+  readonly #touched = new Set<Backend>();
 
-  link.on(Channel.queue, (payload) => {
-    const frame = payload as QueueFrame;
+  constructor(link: Link, owner: Owner, backendOf: BackendOf) {
+    this.#link = link;
+    this.#owner = owner;
+    this.#backendOf = backendOf;
+  }
+
+  /** Applies one request; requests for a queue this context cannot reach are dropped. */
+  handle(frame: QueueFrame): void {
     switch (frame[0]) {
       case "put":
-        find(frame[1])?.put(frame[2]);
+        this.#find(frame[1])?.put(frame[2]);
         break;
-      case "take": {
-        const [, qid, id, n] = frame;
-        const backend = find(qid);
-        if (!backend) return;
-        const request: TakeRequest = {
-          owner,
-          n,
-          done: (items: Item[], remaining: number) => {
-            pending.delete(id);
-            link.send(Channel.queue, ["took", id, items, remaining] satisfies QueueFrame);
-          },
-        };
-        pending.set(id, { backend, request });
-        backend.take(request);
+      case "take":
+        this.#take(frame[1], frame[2], frame[3]);
         break;
-      }
-      case "cancel": {
-        const entry = pending.get(frame[2]);
-        if (entry) {
-          pending.delete(frame[2]);
-          entry.backend.cancel(entry.request);
-        }
+      case "cancel":
+        this.#cancel(frame[2]);
         break;
-      }
-      case "count": {
-        const [, qid, id] = frame;
-        void find(qid)
-          ?.count()
-          .then((size) => link.send(Channel.queue, ["counted", id, size] satisfies QueueFrame));
+      case "count":
+        this.#count(frame[1], frame[2]);
         break;
-      }
+      case "putw":
+        this.#putWhenRoom(frame[1], frame[2], frame[3]);
+        break;
       case "ack":
-        find(frame[1])?.ack(owner, frame[2]);
+        this.#find(frame[1])?.ack(this.#owner, frame[2]);
         break;
       case "rel":
-        find(frame[1])?.release(owner, frame[2]);
+        this.#find(frame[1])?.release(this.#owner, frame[2]);
         break;
     }
-  });
+  }
 
-  link.onClose(() => {
-    for (const { backend, request } of pending.values()) backend.cancel(request);
-    pending.clear();
-    for (const backend of touched) backend.releaseOwner(owner);
-  });
+  /** The child is gone: withdraw its takes, and give back everything it held. */
+  releaseAll(): void {
+    for (const { backend, request } of this.#pending.values()) backend.cancel(request);
+    this.#pending.clear();
+    for (const backend of this.#touched) backend.releaseOwner(this.#owner);
+  }
+
+  #take(qid: string, id: number, n: number): void {
+    const backend = this.#find(qid);
+    if (!backend) return;
+    const request: TakeRequest = {
+      owner: this.#owner,
+      n,
+      done: (items: Item[], remaining: number) => {
+        this.#pending.delete(id);
+        this.#reply(["took", id, items, remaining], packedAt(items, 1));
+      },
+    };
+    this.#pending.set(id, { backend, request });
+    backend.take(request);
+  }
+
+  #cancel(id: number): void {
+    const entry = this.#pending.get(id);
+    if (!entry) return;
+    this.#pending.delete(id);
+    entry.backend.cancel(entry.request);
+  }
+
+  #count(qid: string, id: number): void {
+    void this.#find(qid)
+      ?.count()
+      .then((size) => this.#reply(["counted", id, size]));
+  }
+
+  #putWhenRoom(qid: string, id: number, msgs: WireMsg[]): void {
+    const backend = this.#find(qid);
+    void backend?.putWhenRoom(msgs).then(() => this.#reply(["room", id, backend.size()]));
+  }
+
+  #find(qid: string): Backend | undefined {
+    const backend = this.#backendOf(qid);
+    if (backend) this.#touched.add(backend);
+    return backend;
+  }
+
+  #reply(frame: QueueFrame, attached?: readonly Packed[]): void {
+    this.#link.send(Channel.queue, frame, attached);
+  }
 }

@@ -3,18 +3,31 @@
  * queue. Delivered is not done: what an owner took stays leased to it until acked, and
  * goes back to the front if the owner dies, so a dead worker loses no message.
  */
-import type { Item, WireMsg } from "../transport/protocol.js";
-import { type Backend, END, type Owner, type TakeRequest } from "./backend.js";
+import { END_KIND } from "../msg.js";
+import { type Item, isMoved, type WireMsg } from "../transport/protocol.js";
+import type { Backend, Owner, TakeRequest } from "./backend.js";
 import { Deque } from "./deque.js";
+import { type Starvable, starvation } from "./starvation.js";
+import { WaitingPuts } from "./waiting-puts.js";
 
 /** The home of a queue. */
-export class Store implements Backend {
+export class Store implements Backend, Starvable {
   readonly #items = new Deque<Item>();
+  /** The most messages that may wait (`Q`'s `maxsize`); puts beyond it wait or are refused. */
+  readonly #maxsize: number;
+  readonly #waitingPuts = new WaitingPuts();
   /** Takes waiting for messages, oldest first (a Set keeps order and deletes in O(1)). */
   readonly #waiters = new Set<TakeRequest>();
   readonly #leases = new Map<Owner, Map<number, Item>>();
   #nextId = 1;
   #serving = false;
+  /** Takes of this context's own readers waiting here (see starvation.ts). */
+  #homeWaiting = 0;
+
+  /** @param maxsize - the most messages that may wait; `Infinity` for no bound. */
+  constructor(maxsize = Number.POSITIVE_INFINITY) {
+    this.#maxsize = maxsize;
+  }
 
   put(msgs: WireMsg[]): void {
     for (const [payload, kind, order] of msgs) {
@@ -23,16 +36,40 @@ export class Store implements Backend {
     this.#scheduleServe();
   }
 
+  hasRoom(n: number): boolean {
+    return this.#items.length + n <= this.#maxsize;
+  }
+
+  putWhenRoom(msgs: WireMsg[]): Promise<void> {
+    if (this.#waitingPuts.length === 0 && this.#fits(msgs.length)) {
+      this.put(msgs);
+      return Promise.resolve();
+    }
+    return this.#waitingPuts.add(msgs);
+  }
+
   take(request: TakeRequest): void {
     if (this.#waiters.size === 0 && this.#items.length > 0) {
       request.done(this.#grab(request), this.#items.length);
     } else {
       this.#waiters.add(request);
+      if (!request.owner.tracked && this.#homeWaiting++ === 0) starvation.watch(this);
     }
   }
 
+  starve(error: Error): boolean {
+    let starved = false;
+    for (const request of this.#waiters) {
+      if (request.owner.tracked || !request.fail) continue;
+      this.#unwait(request);
+      request.fail(error);
+      starved = true;
+    }
+    return starved;
+  }
+
   cancel(request: TakeRequest): void {
-    this.#waiters.delete(request);
+    this.#unwait(request);
   }
 
   ack(owner: Owner, ids: number[]): void {
@@ -78,7 +115,9 @@ export class Store implements Backend {
    * released before them, so the queue stays in the order messages were put whatever
    * order they came back in.
    */
-  #returnToFront(items: Item[]): void {
+  #returnToFront(returned: Item[]): void {
+    // A moved message's bytes went to the reader that took it: it is delivered at most once.
+    const items = returned.filter((item) => !isMoved(item[1]));
     if (items.length === 0) return;
     let last = 0;
     for (const item of items) last = Math.max(last, item[0]); // no spread: releases can be large
@@ -95,7 +134,13 @@ export class Store implements Backend {
     while (out.length < request.n && this.#items.length > 0) {
       const item = this.#items.shift() as Item;
       out.push(item);
-      if (item[2] === END) break; // never deliver past an END: each reader stops at its own
+      if (item[2] === END_KIND) break; // never deliver past an END: each reader stops at its own
+    }
+    if (this.#waitingPuts.length > 0) {
+      this.#waitingPuts.admit(
+        (n) => this.#fits(n),
+        (msgs) => this.put(msgs),
+      );
     }
     if (request.owner.tracked) {
       let lease = this.#leases.get(request.owner);
@@ -108,6 +153,17 @@ export class Store implements Backend {
     return out;
   }
 
+  /** A waiting take is served or withdrawn; the watch for starved reads ends with the last one here. */
+  #unwait(request: TakeRequest): void {
+    if (!this.#waiters.delete(request) || request.owner.tracked) return;
+    if (--this.#homeWaiting === 0) starvation.unwatch(this);
+  }
+
+  /** Room for `n` more; a batch larger than the bound goes in alone, into an empty queue. */
+  #fits(n: number): boolean {
+    return this.hasRoom(n) || this.#items.length === 0;
+  }
+
   /** Serves waiters once per microtask, so a burst of puts is delivered in few batches. */
   #scheduleServe(): void {
     if (this.#serving || this.#waiters.size === 0) return;
@@ -116,7 +172,7 @@ export class Store implements Backend {
       this.#serving = false;
       for (const request of this.#waiters) {
         if (this.#items.length === 0) break;
-        this.#waiters.delete(request);
+        this.#unwait(request);
         request.done(this.#grab(request), this.#items.length);
       }
     });

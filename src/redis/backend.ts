@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { threadId } from "node:worker_threads";
-import { type Backend, END, type Owner, type TakeRequest } from "../queue/backend.js";
+import { END_KIND as END } from "../msg.js";
 import type { Item, WireMsg } from "../transport/protocol.js";
 import { fromEntry, toEntry } from "./entry.js";
 import { startBeating, stopBeating } from "./heartbeat.js";
@@ -57,6 +57,20 @@ export function redisSettled(): Promise<void> | undefined {
   return Promise.all([...busy].map((backend) => backend.settled())).then(() => {});
 }
 
+/**
+ * Who holds delivered messages: the queue layer's `Owner`. The Redis layer sits below the
+ * queue layer (which uses a `RedisBackend` as a queue's backend), so it names the shapes
+ * it needs of the queue's contract here, and `queue/redis-core.ts` checks that they fit.
+ */
+export type Owner = object;
+
+/** A request for up to `n` messages: the part of the queue layer's `TakeRequest` served here. */
+export interface TakeRequest {
+  readonly owner: Owner;
+  readonly n: number;
+  done(items: Item[], remaining: number): void;
+}
+
 /** What a Redis backend is for. */
 export interface RedisQueueSpec {
   readonly name: string;
@@ -71,7 +85,7 @@ export interface RedisQueueSpec {
 type Entry = [id: string, m: string];
 
 /** A queue in Redis, as seen from this context. */
-export class RedisBackend implements Backend {
+export class RedisBackend {
   readonly name: string;
   readonly target: RedisTarget;
   readonly keys: QueueKeys;
@@ -117,6 +131,17 @@ export class RedisBackend implements Backend {
   put(msgs: WireMsg[]): void {
     for (const msg of msgs) this.#outbox.push(msg);
     this.#scheduleFlush();
+  }
+
+  /** A queue in Redis has no bound (`maxsize` is for local queues). */
+  hasRoom(_n: number): boolean {
+    return true;
+  }
+
+  /** Puts at once; resolves once the messages are in Redis. */
+  putWhenRoom(msgs: WireMsg[]): Promise<void> {
+    this.put(msgs);
+    return this.flushed();
   }
 
   /** Puts `n` END messages; resolves with their stream ids once they are in Redis. */

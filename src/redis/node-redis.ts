@@ -17,8 +17,8 @@ type Client = RedisClientType<
 >;
 type RedisModule = typeof import("redis");
 
-let loading: Promise<RedisModule> | undefined;
-let loaded: RedisModule | undefined;
+/** The client library, imported on first use: once per context. */
+const library: { loading?: Promise<RedisModule>; loaded?: RedisModule } = {};
 
 /** Reconnection backoff: quick at first, then once a second. */
 function backoff(retries: number): number {
@@ -42,17 +42,18 @@ class NodeRedisLink implements RedisLink {
   constructor(url: string, name: string) {
     this.#url = url;
     this.#name = name;
-    loading ??= import("redis").then((module) => {
-      loaded = module;
+    library.loading ??= import("redis").then((module) => {
+      library.loaded = module;
       return module;
     });
   }
 
   call(args: readonly string[]): Promise<unknown> {
     if (this.#closed) return Promise.reject(new Error("ezq: this Redis link was closed"));
+    const { loaded } = library;
     const client = this.#client ?? (loaded && this.#open(loaded));
     if (client) return client.sendCommand(args as string[]);
-    return (loading as Promise<RedisModule>).then((module) => {
+    return (library.loading as Promise<RedisModule>).then((module) => {
       if (this.#closed) throw new Error("ezq: this Redis link was closed");
       return (this.#client ?? this.#open(module)).sendCommand(args as string[]);
     });
@@ -84,7 +85,7 @@ class NodeRedisLink implements RedisLink {
 
   isConnectionError(error: unknown): boolean {
     if (this.#closed || !(error instanceof Error)) return false;
-    if (loaded && error instanceof loaded.ErrorReply) {
+    if (library.loaded && error instanceof library.loaded.ErrorReply) {
       // The server is starting (loading its AOF) or failing over: worth another try.
       return /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|READONLY)\b/.test(error.message);
     }

@@ -8,7 +8,8 @@
 import type { RedisLink } from "./link.js";
 
 const REPORT_EVERY_MS = 10_000;
-let lastReport = 0;
+/** When this context last reported an error from Redis. */
+const reported = { last: 0 };
 
 /**
  * Runs `op` until it succeeds; `what` names it in reports. The link is held (keeping the
@@ -45,8 +46,8 @@ export async function retrying<T>(
 /** Says on stderr that `what` failed, at most every ten seconds. */
 export function report(what: string, error: unknown): void {
   const now = Date.now();
-  if (now - lastReport < REPORT_EVERY_MS) return;
-  lastReport = now;
+  if (now - reported.last < REPORT_EVERY_MS) return;
+  reported.last = now;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`ezq: ${what} failed (${message}); trying again\n`);
 }

@@ -9,7 +9,7 @@
  */
 
 import type { Port } from "./port.js";
-import type { Frame } from "./protocol.js";
+import type { Frame, Packed } from "./protocol.js";
 
 /** Frames beyond this many are flushed at once rather than at the end of the tick. */
 const MAX_BATCH = 4096;
@@ -18,6 +18,8 @@ const MAX_BATCH = 4096;
 export class Link {
   readonly #port: Port;
   #outbox: Frame[] = [];
+  /** The packed payloads the outbox holds, for the port to move their bytes. */
+  #attached: Packed[] = [];
   #scheduled = false;
   #closed = false;
   readonly #handlers = new Map<number, (payload: unknown) => void>();
@@ -39,9 +41,14 @@ export class Link {
     return this.#closed;
   }
 
-  /** Queues a frame; it leaves with the others at the end of this tick. */
-  send(channel: number, payload: unknown): void {
+  /**
+   * Queues a frame; it leaves with the others at the end of this tick. `attached` names the
+   * packed payloads inside it (found by the sender, which knows where they are, so that no
+   * frame is scanned for bytes).
+   */
+  send(channel: number, payload: unknown, attached?: readonly Packed[]): void {
     if (this.#closed) return;
+    if (attached) for (const packed of attached) this.#attached.push(packed);
     const last = this.#outbox[this.#outbox.length - 1];
     if (last?.[0] === channel && this.#mergers.get(channel)?.(last[1], payload)) return;
     this.#outbox.push([channel, payload]);
@@ -62,8 +69,10 @@ export class Link {
     this.#scheduled = false;
     if (this.#closed || this.#outbox.length === 0) return;
     const batch = this.#outbox;
+    const attached = this.#attached;
     this.#outbox = [];
-    this.#port.post(batch);
+    this.#attached = [];
+    this.#port.post(batch, attached);
   }
 
   /** Sets the handler of one channel. */
@@ -105,6 +114,7 @@ export class Link {
     if (this.#closed) return;
     this.#closed = true;
     this.#outbox = [];
+    this.#attached = [];
     for (const listener of this.#closeListeners.splice(0)) listener();
   }
 }

@@ -4,12 +4,18 @@
  * batches, report closure, and hold or release the event loop.
  */
 import type { ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import type { Socket } from "node:net";
 import type { MessagePort, Worker as ThreadWorker } from "node:worker_threads";
-import type { Frame } from "./protocol.js";
+import { BatchReader, BYTE_PIPE_FD, writeBatch } from "./byte-pipe.js";
+import type { Frame, Packed } from "./protocol.js";
+
+const require = createRequire(import.meta.url);
 
 /** The raw pipe under a `Link`. */
 export interface Port {
-  post(batch: Frame[]): void;
+  /** Posts a batch; `attached` are the packed payloads inside it, whose bytes go as bytes. */
+  post(batch: Frame[], attached: Packed[]): void;
   onBatch(listener: (batch: Frame[]) => void): void;
   onClose(listener: () => void): void;
   /** Keep the event loop alive while this port has work. */
@@ -50,40 +56,131 @@ class WriteTracker {
 
 /** The parent's side of a worker thread. */
 export function threadPort(worker: ThreadWorker): Port {
+  return messagingPort(worker, "exit", () => void worker.terminate());
+}
+
+/** A thread's side of its link to the parent (`parentPort`). */
+export function parentThreadPort(port: MessagePort): Port {
+  return messagingPort(port, "close", () => port.close());
+}
+
+/** Either end of a thread's channel: both post, emit and hold the event loop alike. */
+function messagingPort(
+  end: ThreadWorker | MessagePort,
+  closeEvent: "exit" | "close",
+  close: () => void,
+): Port {
   return {
-    post: (batch) => worker.postMessage(batch),
-    onBatch: (listener) => worker.on("message", listener),
-    onClose: (listener) => worker.once("exit", listener),
-    ref: () => worker.ref(),
-    unref: () => worker.unref(),
-    close: () => void worker.terminate(),
+    post: (batch, attached) => end.postMessage(batch, transferOf(attached)),
+    onBatch: (listener) => end.on("message", listener),
+    onClose: (listener) => end.once(closeEvent, listener),
+    ref: () => end.ref(),
+    unref: () => end.unref(),
+    close,
     // postMessage hands the batch over synchronously; nothing is left to wait for.
     drain: () => DRAINED,
   };
 }
 
-/** A thread's side of its link to the parent (`parentPort`). */
-export function parentThreadPort(port: MessagePort): Port {
-  return {
-    post: (batch) => port.postMessage(batch),
-    onBatch: (listener) => port.on("message", listener),
-    onClose: (listener) => port.once("close", listener),
-    ref: () => port.ref(),
-    unref: () => port.unref(),
-    close: () => port.close(),
-    drain: () => DRAINED,
+/**
+ * The moved buffers among `attached`: a thread takes them over (transfer); every other
+ * buffer is cloned by `postMessage` (a copy) or shared (a SharedArrayBuffer).
+ */
+function transferOf(attached: Packed[]): ArrayBuffer[] | undefined {
+  const moved = new Set<ArrayBuffer>();
+  for (const packed of attached) if (packed.m) for (const buffer of packed.m) moved.add(buffer);
+  return moved.size > 0 ? [...moved] : undefined;
+}
+
+/** The IPC message that stands for the next batch of the byte pipe. */
+const ON_PIPE = 1;
+
+/**
+ * Sends batches of one side of a child process: on the IPC channel as JSON, or, when they
+ * carry bytes, on the byte pipe with a marker on the channel in their place.
+ */
+function sendBatch(
+  send: (message: unknown, done: () => void) => void,
+  pipe: Socket | undefined,
+  writes: WriteTracker,
+): (batch: Frame[], attached: Packed[]) => void {
+  return (batch, attached) => {
+    if (attached.length > 0 && pipe && !pipe.destroyed) {
+      // Bytes first: the marker usually finds them there already.
+      writeBatch(pipe, batch, attached, writes.start());
+      send(ON_PIPE, writes.start());
+    } else send(batch, writes.start());
   };
 }
 
-/** The parent's side of a child process (IPC with JSON serialization). */
+/**
+ * Delivers batches in the order they were sent, whichever way they came: a marker from
+ * the IPC channel holds back what follows it until its batch arrives on the pipe.
+ */
+function orderedReceiver(pipe: Socket | undefined): {
+  onIpc(message: unknown): void;
+  listen(listener: (batch: Frame[]) => void): void;
+} {
+  const waiting: Array<Frame[] | typeof ON_PIPE> = [];
+  const fromPipe: Frame[][] = [];
+  const listeners: Array<(batch: Frame[]) => void> = [];
+  const deliver = (batch: Frame[]) => {
+    for (const listener of listeners) listener(batch);
+  };
+  const pump = () => {
+    while (waiting.length > 0) {
+      if (waiting[0] === ON_PIPE) {
+        const batch = fromPipe.shift();
+        if (!batch) return;
+        waiting.shift();
+        deliver(batch);
+      } else deliver(waiting.shift() as Frame[]);
+    }
+  };
+  if (pipe) {
+    const reader = new BatchReader((batch) => {
+      fromPipe.push(batch);
+      pump();
+    });
+    pipe.on("data", (chunk: Buffer) => reader.push(chunk));
+  }
+  return {
+    onIpc: (message) => {
+      if (waiting.length === 0 && message !== ON_PIPE) deliver(message as Frame[]);
+      else {
+        waiting.push(message as Frame[] | typeof ON_PIPE);
+        pump();
+      }
+    },
+    listen: (listener) => listeners.push(listener),
+  };
+}
+
+/** The byte pipe as a socket that never holds the event loop (the IPC channel does) and never throws. */
+function quietPipe(pipe: Socket | undefined): Socket | undefined {
+  if (!pipe) return undefined;
+  pipe.unref();
+  pipe.on("error", () => {}); // the IPC channel's close reports a dead peer
+  return pipe;
+}
+
+/** The parent's side of a child process (IPC with JSON serialization, and a byte pipe). */
 export function processPort(child: ChildProcess): Port {
   const writes = new WriteTracker();
+  const pipe = quietPipe(child.stdio[BYTE_PIPE_FD] as Socket | undefined);
+  const receiver = orderedReceiver(pipe);
+  child.on("message", receiver.onIpc);
   return {
     // A closed channel must not throw: comlink may still release a proxy after exit.
-    post: (batch) => {
-      if (child.connected) child.send(batch, writes.start());
-    },
-    onBatch: (listener) => child.on("message", listener as (m: unknown) => void),
+    post: sendBatch(
+      (message, done) => {
+        if (child.connected) child.send(message as object, done);
+        else done();
+      },
+      pipe,
+      writes,
+    ),
+    onBatch: (listener) => receiver.listen(listener),
     onClose: (listener) => child.once("exit", listener),
     ref: () => {
       child.ref();
@@ -103,12 +200,20 @@ export function processPort(child: ChildProcess): Port {
 /** A child process's side of its IPC link to the parent. */
 export function parentProcessPort(): Port {
   const writes = new WriteTracker();
+  const pipe = quietPipe(openBytePipe());
+  const receiver = orderedReceiver(pipe);
+  process.on("message", receiver.onIpc);
   return {
-    post: (batch) => {
-      // A send that fails because the parent is gone is reported by the close event.
-      if (process.connected) process.send?.(batch, undefined, undefined, writes.start());
-    },
-    onBatch: (listener) => process.on("message", listener as (m: unknown) => void),
+    post: sendBatch(
+      (message, done) => {
+        // A send that fails because the parent is gone is reported by the close event.
+        if (process.connected) process.send?.(message, undefined, undefined, done);
+        else done();
+      },
+      pipe,
+      writes,
+    ),
+    onBatch: (listener) => receiver.listen(listener),
     onClose: (listener) => process.once("disconnect", listener),
     ref: () => process.channel?.ref(),
     unref: () => process.channel?.unref(),
@@ -117,4 +222,14 @@ export function parentProcessPort(): Port {
     },
     drain: () => writes.drained(),
   };
+}
+
+/** This child process's end of the byte pipe its parent opened, if it did. */
+function openBytePipe(): Socket | undefined {
+  const { Socket } = require("node:net") as typeof import("node:net");
+  try {
+    return new Socket({ fd: BYTE_PIPE_FD, readable: true, writable: true });
+  } catch {
+    return undefined;
+  }
 }

@@ -19,11 +19,59 @@ export const Channel = {
 /** A frame on a link. */
 export type Frame = [channel: number, payload: unknown];
 
+/**
+ * Encoded data that holds bytes: the text refers to the buffers by index, so that the bytes
+ * cross as bytes (cloned, transferred or shared by `postMessage`; written raw on a child
+ * process's byte pipe), never as text.
+ */
+export interface Packed {
+  /** The codec's text. */
+  readonly t: string;
+  /** The buffers the text refers to: copies owned by this payload, moved buffers, or shared ones. */
+  readonly b: Array<ArrayBuffer | SharedArrayBuffer>;
+  /** The buffers of `b` that were handed over with `move`: transferred to a thread, never kept for a second delivery. */
+  readonly m?: ArrayBuffer[];
+}
+
+/** Encoded data: text, or text with the buffers it refers to. */
+export type Payload = string | Packed;
+
+/** The packed payloads among `payloads` (a send attaches them, so that the port moves their bytes). */
+export function packedIn(payloads: readonly Payload[]): Packed[] | undefined {
+  let out: Packed[] | undefined;
+  for (const payload of payloads) {
+    if (typeof payload === "string") continue;
+    out ??= [];
+    out.push(payload);
+  }
+  return out;
+}
+
+/** The packed payloads of messages or items, whose payload is at `at`. */
+export function packedAt(
+  rows: ReadonlyArray<readonly unknown[]>,
+  at: number,
+): Packed[] | undefined {
+  let out: Packed[] | undefined;
+  for (const row of rows) {
+    const payload = row[at] as Payload;
+    if (typeof payload === "string") continue;
+    out ??= [];
+    out.push(payload);
+  }
+  return out;
+}
+
+/** True when a payload holds moved buffers: it can be delivered once only. */
+export function isMoved(payload: Payload): boolean {
+  return typeof payload !== "string" && payload.m !== undefined;
+}
+
 /** A message as it travels and waits: encoded data, kind, order. */
-export type WireMsg = [payload: string, kind: string, order: number];
+export type WireMsg = [payload: Payload, kind: string, order: number];
 
 /** A message with the id its home queue gave it, so that readers can ack or release it. */
-export type Item = [id: number, payload: string, kind: string, order: number];
+export type Item = [id: number, payload: Payload, kind: string, order: number];
 
 /** Queue requests (child to parent) and replies (parent to child). */
 export type QueueFrame =
@@ -33,8 +81,10 @@ export type QueueFrame =
   | ["ack", qid: string, ids: number[]]
   | ["rel", qid: string, ids: number[]]
   | ["count", qid: string, req: number]
+  | ["putw", qid: string, req: number, msgs: WireMsg[]]
   | ["took", req: number, items: Item[], remaining: number]
-  | ["counted", req: number, size: number];
+  | ["counted", req: number, size: number]
+  | ["room", req: number, size: number];
 
 /** Control frames. */
-export type ControlFrame = ["fatal", error: string] | ["exit"];
+export type ControlFrame = ["fatal", error: Payload] | ["exit"];

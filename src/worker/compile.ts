@@ -1,33 +1,39 @@
 /**
- * The worker's side of task shipping: rebuild the function from its source with the
- * helpers that tools insert into compiled code (`__name` from tsx/esbuild's keepNames,
- * `__vite_ssr_dynamic_import__` from vitest), and route `import()` so that relative
- * specifiers resolve against the file the task was written in, and `"ezq"` is this
- * worker's own ezq (the same queues, the same parent link).
+ * The worker's side of task shipping: rebuild the function from its source. The source is
+ * compiled as it was written, byte for byte, except for the `import` keyword of `import()`
+ * and `import.meta` (see rewrite.ts), with the helpers tools insert (see shims.ts) and a
+ * file name that lets the parent place the task's stack frames in the caller's file (see
+ * stack.ts). `import()` resolves relative specifiers against the file the task was written
+ * in, and `"ezq"` is this worker's own ezq (the same queues, the same parent link).
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { TaskScopeError, TaskSourceError } from "../errors.js";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { compileFunction } from "node:vm";
+import { TaskSourceError } from "../errors.js";
 import { OWN_INDEX } from "../paths.js";
+import { IMPORT, rewriteImports } from "./rewrite.js";
+import { TOOL_SHIMS } from "./shims.js";
+import { taskFile } from "./stack.js";
 import type { Task, TaskSpec } from "./task.js";
+import { readyToImport } from "./tsx.js";
 
-/** `import(` as a call, not `x.import(` or `importFoo(`. */
-const IMPORT_CALL = /(?<![.\w$])import\s*\(/g;
+export { explainScopeError } from "./scope.js";
+
 const compiled = new Map<string, Task>();
 const loading = new Map<string, Promise<Task>>();
 
-const setName = <F extends object>(fn: F, name: string): F =>
-  Object.defineProperty(fn, "name", { value: name, configurable: true });
-
 /** The task for `spec`: synchronously when it was loaded before, else a promise. */
 export function loadTask(spec: TaskSpec): Task | Promise<Task> {
-  const key = "module" in spec ? `${spec.module}#${spec.export}` : `${spec.caller}\n${spec.source}`;
+  const key =
+    "module" in spec
+      ? `${spec.module}#${spec.export}`
+      : `${spec.tag}\n${spec.caller}\n${spec.source}`;
   const ready = compiled.get(key);
   if (ready) return ready;
   if (!("module" in spec)) {
-    const task = compile(spec.source, spec.caller);
+    const task = compile(rewriteImports(spec.source), spec);
     compiled.set(key, task);
     return task;
   }
@@ -42,18 +48,27 @@ export function loadTask(spec: TaskSpec): Task | Promise<Task> {
   return pending;
 }
 
-function compile(source: string, caller: string | undefined): Task {
-  const importer = (specifier: string) => importFrom(specifier, caller);
-  const factory = new Function(
-    "__name",
-    "__vite_ssr_dynamic_import__",
-    "__ezq_import__",
-    `"use strict";\nreturn (${source.replace(IMPORT_CALL, "__ezq_import__(")}\n);`,
-  );
-  return factory(setName, importer, importer) as Task;
+/** Compiles the task's source in this context, as a function of its tools' shims. */
+function compile(source: string, spec: Extract<TaskSpec, { source: string }>): Task {
+  const importer = (specifier: string) => importFrom(specifier, spec.caller);
+  const context = { importer, meta: importMeta(spec.caller) };
+  const names = [...TOOL_SHIMS.map(([name]) => name), IMPORT];
+  const values = [
+    ...TOOL_SHIMS.map(([, make]) => make(context)),
+    Object.assign(importer, { meta: context.meta }),
+  ];
+  // The source starts at line 1, column 1 of the task's own "file", so the frames of its
+  // errors give positions within the task, which the parent turns into the caller's.
+  const prefix = '"use strict"; return (';
+  const factory = compileFunction(`${prefix}${source}\n);`, names, {
+    filename: taskFile(spec.caller, spec.tag),
+    columnOffset: -prefix.length,
+  });
+  return factory(...values) as Task;
 }
 
 async function importExport(moduleUrl: string, name: string): Promise<Task> {
+  await readyToImport(moduleUrl);
   const mod = (await import(moduleUrl)) as Record<string, unknown>;
   const task = mod[name];
   if (typeof task !== "function") {
@@ -70,6 +85,7 @@ async function importFrom(specifier: string, caller: string | undefined): Promis
   if (target.startsWith("/")) target = pathToFileURL(target).href;
   if (caller && /^\.\.?\//.test(target)) target = new URL(target, caller).href;
   if (target === "ezq" || OWN_INDEX.includes(target)) return import("../index.js");
+  await readyToImport(target);
   try {
     return await import(target);
   } catch (error) {
@@ -79,18 +95,17 @@ async function importFrom(specifier: string, caller: string | undefined): Promis
   }
 }
 
-/**
- * A `ReferenceError` raised by the task's own code for a name it does not define means
- * the task used something from the caller's scope: say so, and name it as the user wrote
- * it (vitest renames imports to `__vite_ssr_import_N__`).
- */
-export function explainScopeError(error: unknown, spec: TaskSpec): unknown {
-  if (!(error instanceof ReferenceError) || "module" in spec) return error;
-  const match = /^(\S+) is not defined$/.exec(error.message);
-  const firstFrame = error.stack?.split("\n").find((line) => line.trim().startsWith("at "));
-  if (!match?.[1] || !firstFrame?.includes("<anonymous>")) return error;
-  let name = match[1];
-  const imported = new RegExp(`${name.replace(/\$/g, "\\$")}\\.(\\w+)`).exec(spec.source);
-  if (/^__vite_ssr_import_\d+__$/.test(name) && imported?.[1]) name = imported[1];
-  return new TaskScopeError(name, { cause: error });
+/** What `import.meta` is in the task's own file (as far as a worker can know it). */
+function importMeta(caller: string | undefined): Record<string, unknown> {
+  if (!caller?.startsWith("file:")) return { url: caller };
+  const filename = fileURLToPath(caller);
+  return {
+    url: caller,
+    filename,
+    dirname: dirname(filename),
+    resolve: (specifier: string) =>
+      /^\.{0,2}\//.test(specifier)
+        ? new URL(specifier, caller).href
+        : pathToFileURL(createRequire(caller).resolve(specifier)).href,
+  };
 }

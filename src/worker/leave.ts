@@ -12,20 +12,24 @@ import { closeChildren } from "./spawn.js";
 /** The longest a worker spends leaving; past it, it exits with what it has. */
 const LEAVE_DEADLINE_MS = 4_000;
 
-let leaving = false;
-
-/** Exits this worker with `code` once what it sent has left, at most after the deadline. */
-export function leave(link: Link, code: number): void {
-  if (leaving) return;
-  leaving = true;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, LEAVE_DEADLINE_MS);
-  });
-  void Promise.race([settle(link), deadline]).then(() => {
-    clearTimeout(timer);
-    process.exit(code);
-  });
+/**
+ * How this worker leaves through `link`: the function returned exits with a code once what
+ * was sent has left, at most after the deadline. Only its first call counts.
+ */
+export function departure(link: Link): (code: number) => void {
+  let leaving = false;
+  return (code) => {
+    if (leaving) return;
+    leaving = true;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, LEAVE_DEADLINE_MS);
+    });
+    void Promise.race([settle(link), deadline]).then(() => {
+      clearTimeout(timer);
+      process.exit(code);
+    });
+  };
 }
 
 async function settle(link: Link): Promise<void> {

@@ -26,7 +26,14 @@ export interface WorkerOptions {
   cluster?: string | true;
 }
 
-const KEYS = ["env", "execArgv", "resourceLimits", "name", "cluster"];
+/** The names of the worker options. */
+export const WORKER_OPTION_KEYS: readonly string[] = [
+  "env",
+  "execArgv",
+  "resourceLimits",
+  "name",
+  "cluster",
+];
 
 /** Checks `options` for a worker of `kind`; returns them, frozen, for reuse. */
 export function checkWorkerOptions(
@@ -35,7 +42,7 @@ export function checkWorkerOptions(
   options: unknown,
 ): Readonly<WorkerOptions> {
   const opts = expectOptions(what, options) as WorkerOptions;
-  expectKnownKeys(what, opts, KEYS);
+  expectKnownKeys(what, opts, WORKER_OPTION_KEYS);
   if (opts.env !== undefined) {
     const env = expectOptions(`${what} env`, opts.env);
     for (const [key, value] of Object.entries(env)) {

@@ -1,30 +1,33 @@
 /**
- * What a worker reports when a task ends: the encoded value, or the encoded error. A
- * thrown non-Error is carried as what it was and wrapped on arrival.
+ * How a task's error crosses back to the parent: encoded with ezq's codec (class, message,
+ * stack, cause, own properties). A thrown non-Error is carried as what it was and wrapped on
+ * arrival; what cannot be encoded at all is described by its stack or text instead.
  */
 import { decode, encode } from "../codec/codec.js";
 import { ThrownValueError } from "../errors.js";
-
-/** A task's ending, as it crosses back to the parent. */
-export type Outcome = { ok: true; value: string } | { ok: false; error: string; isError: boolean };
-
-/** The outcome of a chunk of `map` items: results so far, and where it failed if it did. */
-export type ChunkOutcome =
-  | { ok: true; values: string; ms: number }
-  | { ok: false; values: string; index: number; error: string; isError: boolean };
+import type { Payload } from "../transport/protocol.js";
+import { placeStack } from "./stack.js";
 
 /** Encodes a thrown value; what cannot be encoded is described instead. */
-export function encodeThrown(thrown: unknown): { error: string; isError: boolean } {
-  const isError = thrown instanceof Error;
+export function encodeThrown(thrown: unknown): Payload {
   try {
-    return { error: encode(thrown, "error"), isError };
+    return encode(thrown, "error");
   } catch {
-    return { error: encode(isError ? String(thrown.stack) : String(thrown)), isError: false };
+    return encode(thrown instanceof Error ? String(thrown.stack) : String(thrown));
   }
 }
 
-/** Rebuilds the error a task threw, on the parent's side. */
-export function decodeThrown(error: string, isError: boolean): Error {
-  const value = decode(error);
-  return isError && value instanceof Error ? value : new ThrownValueError(value);
+/**
+ * Rebuilds, on the parent's side, the error a task threw, its stack naming the task's own
+ * file and lines rather than the worker's machinery.
+ */
+export function decodeThrown(text: Payload): Error {
+  const value = decode(text);
+  placeStack(value);
+  return asError(value);
+}
+
+/** What a task threw, as an `Error`: itself, or a `ThrownValueError` holding a non-Error. */
+export function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new ThrownValueError(thrown);
 }

@@ -6,25 +6,42 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ArgumentTypeError, preview, TaskSourceError } from "../errors.js";
-import { CODE_ROOT } from "../paths.js";
 import { expectString } from "../validate.js";
+import { isMachinery, rememberTask, untagged } from "./stack.js";
 
-/** A worker function: plain, sync or async, taking data and queues. */
+/**
+ * A worker function: plain, sync or async, taking data and queues.
+ *
+ * @typeParam A - its parameters.
+ * @typeParam R - what it returns (a promise is awaited in the worker).
+ * @param args - data that can cross to a worker, and queues.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: a task may take any arguments
 export type Task<A extends unknown[] = any[], R = unknown> = (...args: A) => R;
 
-/** What a worker needs to rebuild a task. */
+/**
+ * What a worker needs to rebuild a task: an inline task's source, the URL of the file it
+ * was written in, and the tag its stack frames carry back (see stack.ts); or a module
+ * export.
+ */
 export type TaskSpec =
-  | { source: string; name: string; caller: string | undefined }
+  | { source: string; name: string; caller: string | undefined; tag: number }
   | { module: string; export: string };
 
-const TASK_REF = Symbol("ezq.taskRef");
 const specs = new WeakMap<object, TaskSpec>();
 
 /**
  * A task given by reference: the export `exportName` of the module at `moduleUrl`. Use it
  * for a task that needs its module's imports. The worker imports the module, which runs
  * its top-level code there, so keep tasks in a module without side effects.
+ *
+ * @typeParam F - the function's type (`typeof resize`), so that `run` and `map` check the
+ *   arguments given to it.
+ * @param moduleUrl - the module: a `URL`, a `file:` URL or an absolute path. For a module
+ *   beside yours, `new URL("./tasks.js", import.meta.url)` (under tsx, `./tasks.js` finds
+ *   `tasks.ts`).
+ * @param exportName - the name of the exported function. Default `"default"`.
+ * @returns a stand-in to give to `run`, `runThread` or `map` (calling it throws).
  *
  * @example
  * ```ts
@@ -43,7 +60,6 @@ export function fromModule<F extends Task>(moduleUrl: string | URL, exportName =
   };
   const spec: TaskSpec = { module: href, export: exportName };
   specs.set(stub, spec);
-  Object.defineProperty(stub, TASK_REF, { value: spec });
   return stub as unknown as F;
 }
 
@@ -58,13 +74,7 @@ export function describeTask(task: unknown, what = "task"): TaskSpec {
   const known = specs.get(task);
   if (known) return known;
   const source = Function.prototype.toString.call(task);
-  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
-    throw new TaskSourceError(
-      `${what} ${task.name ? `(${task.name}) ` : ""}is a bound or native function, whose source ` +
-        "cannot be sent to a worker. Pass an arrow function or function expression, and give " +
-        "what you bound as arguments: run((x) => f(x), value).",
-    );
-  }
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) throw unsendable(what, task.name);
   if (/^class\b/.test(source)) {
     throw new TaskSourceError(
       `${what} is a class; pass a function that creates and uses it instead`,
@@ -79,19 +89,38 @@ export function describeTask(task: unknown, what = "task"): TaskSpec {
         "function expression (`{ name: (x) => ... }`), or give it by reference with fromModule().",
     );
   }
-  const spec: TaskSpec = { source, name: task.name, caller: callerUrl() };
+  const origin = callerFrame();
+  const spec: TaskSpec = {
+    source,
+    name: task.name,
+    caller: origin && toUrl(untagged(origin.file)),
+    tag: rememberTask(source, origin),
+  };
   specs.set(task, spec);
   return spec;
 }
 
-/** The file URL of the first stack frame outside ezq: where the task was written. */
-function callerUrl(): string | undefined {
+/** A bound function's source is `[native code]`; so is a built-in's. Say which it is. */
+function unsendable(what: string, name: string): TaskSourceError {
+  const bound = name.startsWith("bound ");
+  const target = bound ? name.slice("bound ".length) : name;
+  const kind = bound
+    ? `a bound function (${target ? `\`${target}.bind(...)\`` : "made with `.bind()`"})`
+    : `a native function${target ? ` (${target})` : ""}`;
+  return new TaskSourceError(
+    `${what} is ${kind}: the source of a bound or native function cannot be sent to a ` +
+      "worker. Pass an arrow function " +
+      "or function expression, and give what you bound as arguments: run((x) => f(x), value).",
+  );
+}
+
+/** The first stack frame outside ezq: the call that started the task, in the task's file. */
+function callerFrame(): { url: string; file: string; site: string } | undefined {
   const lines = new Error().stack?.split("\n").slice(1) ?? [];
   for (const line of lines) {
     const match = /((?:file:\/\/)?\/[^\s():]+):\d+:\d+\)?\s*$/.exec(line);
-    if (!match?.[1]) continue;
-    const url = toUrl(match[1]);
-    if (!url.startsWith(CODE_ROOT)) return url;
+    if (!match?.[1] || isMachinery(match[1])) continue;
+    return { url: toUrl(match[1]), file: match[1], site: line };
   }
   return undefined;
 }

@@ -16,27 +16,27 @@ const INTERVAL_MS = 250;
 // parent pid comes from /proc where there is one (it changes the moment the parent dies,
 // even while the dead parent waits to be reaped); elsewhere, signal 0 asks if it lives.
 const SOURCE = `
-const { readFileSync } = require("node:fs");
-const { workerData } = require("node:worker_threads");
-const { parent, intervalMs } = workerData;
-function currentParent() {
-  try {
-    const stat = readFileSync("/proc/self/stat", "latin1");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
+  const { readFileSync } = require("node:fs");
+  const { workerData } = require("node:worker_threads");
+  const { parent, intervalMs } = workerData;
+  function currentParent() {
     try {
-      process.kill(parent, 0);
-      return parent;
+      const stat = readFileSync("/proc/self/stat", "latin1");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
     } catch {
-      return -1;
+      try {
+        process.kill(parent, 0);
+        return parent;
+      } catch {
+        return -1;
+      }
     }
   }
-}
-let misses = 0;
-setInterval(() => {
-  misses = currentParent() === parent ? 0 : misses + 1;
-  if (misses >= 2) process.kill(process.pid, "SIGKILL");
-}, intervalMs);
+  let misses = 0;
+  setInterval(() => {
+    misses = currentParent() === parent ? 0 : misses + 1;
+    if (misses >= 2) process.kill(process.pid, "SIGKILL");
+  }, intervalMs);
 `;
 
 /** Starts the watchdog of this child process; it never keeps the process alive. */

@@ -1,24 +1,51 @@
-import { decode, encode } from "../codec/codec.js";
+import { decode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
-import { WorkerExitError, WorkerTerminatedError } from "../errors.js";
-import { collectSent, holdUntil } from "../queue/core.js";
-import { clusterChild, clusterTarget, encodeRunArgs } from "../redis/cluster.js";
+import { ArgumentTypeError, WorkerExitError, WorkerTerminatedError } from "../errors.js";
+import { encodeForWorker } from "../queue/for-worker.js";
+import { routes } from "../queue/routes.js";
 import { secretFromEnv } from "../redis/sign.js";
-import { checkWorkerOptions, isDefault, type WorkerOptions } from "./options.js";
-import { decodeThrown, type Outcome } from "./outcome.js";
-import { takeThread } from "./spare.js";
-import { type Child, type ExitInfo, spawnChild } from "./spawn.js";
+import type { Payload } from "../transport/protocol.js";
+import { expectKnownKeys, expectOptions } from "../validate.js";
+import { withBytes } from "./api.js";
+import { CANCEL_KEYS, type CancelOptions, cancelSignal, checkCancelOptions } from "./cancel.js";
+import type { Child, ExitInfo } from "./child.js";
+import { clusterChild, clusterTarget, encodeRunArgs } from "./cluster.js";
+import {
+  checkWorkerOptions,
+  isDefault,
+  WORKER_OPTION_KEYS,
+  type WorkerOptions,
+} from "./options.js";
+import { spareThread, type TakenThread } from "./spare.js";
+import { spawnChild } from "./spawn.js";
 import { describeTask, type Task } from "./task.js";
+import { unjoined } from "./unjoined.js";
+
+/** Options of `run.with` / `runThread.with`: how to start the worker, and when to stop it. */
+export interface StartOptions extends WorkerOptions, CancelOptions {}
 
 /**
  * Starts a task in a new worker: `start(task, ...args)`. `start.with(options)` is the same
- * starter with worker options (environment, Node flags, resource limits, a name), so the
- * task's arguments stay exactly the task's.
+ * starter with worker options (environment, Node flags, resource limits, a name) and
+ * cancel options (`signal`, `timeout`), so the task's arguments stay exactly the task's.
  */
 export interface WorkerStarter {
+  /**
+   * Starts `task(...args)` in a new worker.
+   *
+   * @typeParam A - the task's parameters.
+   * @typeParam T - what the task returns.
+   * @param task - an inline function, or a `fromModule` reference.
+   * @param args - the task's arguments: data and queues.
+   * @returns the running worker; `join()` gives the task's value.
+   */
   <A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>>;
   /**
-   * The starter with these worker options (merged over any it already has).
+   * The starter with these options (merged over any it already has). An already aborted
+   * `signal` makes the starter throw its reason, starting nothing.
+   *
+   * @param options - `env`, `execArgv`, `resourceLimits`, `name` (see {@link WorkerOptions}),
+   *   and `signal` / `timeout` (see {@link CancelOptions}).
    *
    * @example
    * ```ts
@@ -28,30 +55,7 @@ export interface WorkerStarter {
    * );
    * ```
    */
-  with(options: WorkerOptions): WorkerStarter;
-}
-
-/**
- * Failures of workers whose `join()` was never called. Python ezq printed a failed task's
- * traceback in the child and moved on; ezq says so when the process exits, unless the
- * failure was observed by then (a later `join()` or `stop()` counts).
- */
-const unobserved = new Map<Worker, unknown>();
-let reportsOnExit = false;
-
-function reportUnobservedOnExit(): void {
-  if (reportsOnExit) return;
-  reportsOnExit = true;
-  process.once("exit", () => {
-    for (const [worker, error] of unobserved) {
-      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      process.stderr.write(
-        `ezq: a ${worker.kind} worker failed and join() was never called:\n${detail}\n`,
-      );
-    }
-    // As Node does for a rejection nobody handled: the script failed, so its exit code says so.
-    if (unobserved.size > 0 && !process.exitCode) process.exitCode = 1;
-  });
+  with(options: StartOptions): WorkerStarter;
 }
 
 /**
@@ -89,6 +93,8 @@ export class Worker<R = unknown> {
   #finished = false;
   #terminated = false;
   #joined = false;
+  /** Why the worker was stopped by its signal or timeout, if it was. */
+  #abortReason: { reason: unknown } | undefined;
 
   /** @internal Use `run`, `runThread`, `Worker.process` or `Worker.thread`. */
   constructor(
@@ -97,40 +103,36 @@ export class Worker<R = unknown> {
     task: unknown,
     args: unknown[],
     options: Readonly<WorkerOptions> = {},
+    cancel: CancelOptions = {},
   ) {
     if (token !== CREATE) {
-      throw new TypeError(
+      throw new ArgumentTypeError(
         "Start workers with run(), runThread(), Worker.process() or Worker.thread()",
       );
     }
     const spec = describeTask(task, kind === "process" ? "run(task)" : "runThread(task)");
     const { cluster } = options;
-    // A task for an agent elsewhere: its arguments may carry Redis queues only.
-    const [encodedArgs, queues] =
+    // A task for an agent elsewhere: its arguments may carry queues in Redis only.
+    const sent =
       cluster === undefined
-        ? collectSent(() => encode(args, "args", kind))
-        : [encodeRunArgs(args), []];
+        ? encodeForWorker(args, "args", kind)
+        : { text: encodeRunArgs(args), queues: [] };
+    const signal = cancelSignal(cancel);
+    signal?.throwIfAborted();
     this.kind = kind;
-    if (cluster !== undefined) {
-      const target = clusterTarget("run.with(options) cluster", cluster);
-      secretFromEnv("run.with({ cluster })");
-      this.#child = clusterChild(target);
-    } else {
-      // A thread with default options may be one started ahead of need (see spare.ts).
-      this.#child =
-        kind === "thread" && isDefault(options) ? takeThread() : spawnChild(kind, options);
-    }
-    holdUntil(queues, this.#child.exited);
-    this.pid = this.#child.pid;
-    this.threadId = this.#child.threadId;
-    const env = options.env ?? { ...process.env };
-    this.#result = this.#settle(this.#child.api.run(spec, encodedArgs, env));
+    const { child, env } = startChild(kind, options);
+    this.#child = child;
+    routes.holdUntil(sent.queues, child.exited);
+    this.pid = child.pid;
+    this.threadId = child.threadId;
+    this.#result = this.#settle(child.api.run(spec, withBytes(sent.text, sent.text), env));
+    if (signal) this.#stopOn(signal);
     // join() is how results and errors are observed: a failure must not crash the process
-    // as an unhandled rejection, nor vanish if nobody ever asks (see unobserved).
+    // as an unhandled rejection, nor vanish if nobody ever asks (see unjoined.ts).
     this.#result.catch((error: unknown) => {
-      if (this.#joined || error instanceof WorkerTerminatedError) return;
-      unobserved.set(this as Worker, error);
-      reportUnobservedOnExit();
+      // Stopped on purpose (terminate, abort, timeout): no failure to report.
+      if (this.#joined || error instanceof WorkerTerminatedError || this.#abortReason) return;
+      unjoined.add(this, error);
     });
   }
 
@@ -141,7 +143,7 @@ export class Worker<R = unknown> {
    */
   join(): Promise<R> {
     this.#joined = true;
-    unobserved.delete(this as Worker);
+    unjoined.observed(this);
     return this.#result;
   }
 
@@ -156,21 +158,36 @@ export class Worker<R = unknown> {
     await this.#child.kill();
   }
 
-  async #settle(reply: Promise<Outcome>): Promise<R> {
+  /** Stops the worker when `signal` aborts before the task has finished. */
+  #stopOn(signal: AbortSignal): void {
+    const onAbort = () => {
+      if (this.#finished) return;
+      this.#abortReason = { reason: signal.reason };
+      void this.#child.kill();
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    void this.#child.exited.then(() => signal.removeEventListener("abort", onAbort));
+  }
+
+  /** The task's value or error once the worker has let go, or why the worker ended first. */
+  async #settle(reply: Promise<Payload>): Promise<R> {
     const child = this.#child;
     const first = await Promise.race([
-      reply.then((outcome) => ({ outcome })),
+      reply.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
       child.exited.then((exit) => ({ exit })),
     ]);
     if ("exit" in first) throw this.#exitError(first.exit);
     this.#finished = true;
     await child.close(EXIT_GRACE_MS);
-    const { outcome } = first;
-    if (outcome.ok) return decode(outcome.value) as R;
-    throw decodeThrown(outcome.error, outcome.isError);
+    if ("error" in first) throw first.error;
+    return decode(first.value) as R;
   }
 
-  #exitError(exit: ExitInfo): Error {
+  #exitError(exit: ExitInfo): unknown {
+    if (this.#abortReason) return this.#abortReason.reason;
     // Stopped on purpose: by terminate(), or by its parent context leaving.
     if (this.#terminated || this.#child.stopped) {
       return new WorkerTerminatedError(this.#child.label);
@@ -179,17 +196,58 @@ export class Worker<R = unknown> {
   }
 }
 
-function starter(kind: ContextName, options: Readonly<WorkerOptions>): WorkerStarter {
+/**
+ * A child for one task: a thread with default options may be the spare (see spare.ts); with
+ * `cluster`, a stand-in for the agent that runs it.
+ */
+function startChild(kind: ContextName, options: Readonly<WorkerOptions>): TakenThread {
+  if (options.cluster !== undefined) {
+    const target = clusterTarget("run.with(options) cluster", options.cluster);
+    secretFromEnv("run.with({ cluster })");
+    return { child: clusterChild(target), env: undefined };
+  }
+  if (kind === "thread" && isDefault(options)) return spareThread.take();
+  return { child: spawnChild(kind, options), env: undefined };
+}
+
+function starter(
+  kind: ContextName,
+  options: Readonly<WorkerOptions>,
+  cancel: CancelOptions = {},
+): WorkerStarter {
   const start = <A extends unknown[], T>(task: Task<A, T>, ...args: A): Worker<Awaited<T>> =>
-    new Worker(CREATE, kind, task, args, options) as Worker<Awaited<T>>;
+    new Worker(CREATE, kind, task, args, options, cancel) as Worker<Awaited<T>>;
   const what = kind === "process" ? "run.with(options)" : "runThread.with(options)";
   return Object.assign(start, {
-    with: (more: WorkerOptions) =>
-      starter(
+    with: (more: StartOptions) => {
+      const { worker, cancel: moreCancel } = splitStartOptions(what, more);
+      return starter(
         kind,
-        checkWorkerOptions(what, kind, { ...options, ...checkWorkerOptions(what, kind, more) }),
-      ),
+        checkWorkerOptions(what, kind, { ...options, ...checkWorkerOptions(what, kind, worker) }),
+        { ...cancel, ...moreCancel },
+      );
+    },
   });
+}
+
+/** The worker options and the cancel options of `with(options)`, each checked. */
+function splitStartOptions(
+  what: string,
+  options: unknown,
+): { worker: Record<string, unknown>; cancel: CancelOptions } {
+  const given = expectOptions(what, options);
+  expectKnownKeys(what, given, [...WORKER_OPTION_KEYS, ...CANCEL_KEYS]);
+  const worker: Record<string, unknown> = {};
+  const cancel: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
+    if ((CANCEL_KEYS as readonly string[]).includes(key)) cancel[key] = value;
+    else worker[key] = value;
+  }
+  const checked = checkCancelOptions(what, cancel);
+  return {
+    worker,
+    cancel: Object.fromEntries(Object.entries(checked).filter(([, v]) => v !== undefined)),
+  };
 }
 
 /**

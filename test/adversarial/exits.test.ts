@@ -4,8 +4,8 @@
  */
 import { Q, run, runThread, WorkerExitError, WorkerTerminatedError } from "ezq";
 import { describe, expect, it } from "vitest";
+import { eventually } from "../support/deadline.js";
 import { KINDS } from "../support/kinds.js";
-import { eventually } from "../support/processes.js";
 
 /** Reads everything left in a queue at home, ENDs excluded. */
 async function drain<T>(q: Q<T>): Promise<T[]> {
@@ -33,7 +33,7 @@ describe("a producer that dies mid-stream", () => {
       started,
     );
     await started.get();
-    await eventually(() => q.qsize() > 5_000);
+    await eventually(() => q.qsize() > 5_000, "5,000 messages put");
     process.kill(worker.pid as number, "SIGKILL");
     const error = await worker.join().catch((e: unknown) => e);
     expect((error as WorkerExitError).signal).toBe("SIGKILL");
@@ -52,7 +52,7 @@ describe("a producer that dies mid-stream", () => {
         if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
       }
     }, q);
-    await eventually(() => q.qsize() > 5_000);
+    await eventually(() => q.qsize() > 5_000, "5,000 messages put");
     await worker.terminate();
     await expect(worker.join()).rejects.toBeInstanceOf(WorkerTerminatedError);
     const got = await drain(q);

@@ -7,8 +7,9 @@ process.env.EZQ_SECRET = "0123456789abcdef0123456789abcdef";
 import { ClusterRefusedError, map, Q, run, SecretError } from "ezq";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { encode } from "../../src/codec/codec.js";
-import { JOBS_QUEUE, type JobBody } from "../../src/redis/protocol.js";
+import { payloadToText } from "../../src/redis/entry.js";
 import { seal } from "../../src/redis/sign.js";
+import { JOBS_QUEUE, type JobBody } from "../../src/worker/cluster-protocol.js";
 import { withDeadline } from "../support/deadline.js";
 import { ROOT, runScript, TSX } from "../support/run-script.js";
 import { startAgent, TEST_SECRET, type TestAgent } from "./support/agents.js";
@@ -107,8 +108,13 @@ describeRedis("map and run on agents", {}, (server) => {
     const ran = new Q<string>("redis", { name: uniqueName(), url: server().url });
     const job = (tag: string): JobBody => ({
       t: "run",
-      spec: { source: `(q) => { q.put(${JSON.stringify(tag)}); }`, name: "", caller: undefined },
-      items: encode([[ran]], "args", "process"),
+      spec: {
+        source: `(q) => { q.put(${JSON.stringify(tag)}); }`,
+        name: "",
+        caller: undefined,
+        tag: 0,
+      },
+      items: payloadToText(encode([[ran]], "args", { target: "process" })),
       count: 1,
       reply: uniqueName("reply"),
       seq: 1,

@@ -114,7 +114,7 @@ describeRedis("Q on Redis", {}, (server) => {
 
   it("a handle carries no credentials", () => {
     const q = new Q("redis", { name: "creds", url: "redis://alice:s3cret-pw@127.0.0.1:1/2" });
-    const wire = encode([q], "args", "process");
+    const wire = encode([q], "args", { target: "process" });
     expect(wire).toContain("redis://127.0.0.1:1/2");
     expect(wire).not.toContain("s3cret");
     expect(wire).not.toContain("alice");

@@ -1,5 +1,4 @@
 /** Waiting on events with a bound: a test that would hang fails instead, naming what it awaited. */
-import { readFileSync } from "node:fs";
 
 /** Settles as `promise` does; rejects if it has not settled within `deadlineMs` (a bound, not a speed claim). */
 export async function withDeadline<T>(
@@ -21,24 +20,15 @@ export async function withDeadline<T>(
   }
 }
 
-/** Waits until `check` holds, polling; fails after `deadlineMs`. */
+/** Waits until `check` holds, polling; fails after `deadlineMs` (a bound, not a speed claim). */
 export async function eventually(
   check: () => boolean,
-  what: string,
+  what = "the condition",
   deadlineMs = 10_000,
 ): Promise<void> {
   const until = Date.now() + deadlineMs;
   while (!check()) {
     if (Date.now() > until) throw new Error(`${what}: not so within ${deadlineMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Alive and not a zombie (an exited process its new parent has not reaped yet). */
-export function isRunning(pid: number): boolean {
-  try {
-    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, "utf8"));
-  } catch {
-    return false;
   }
 }

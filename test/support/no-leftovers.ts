@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { eventually } from "./deadline.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -28,9 +29,7 @@ export function leftoverWorkers(): string[] {
 
 export async function teardown(): Promise<void> {
   // Children notice a parent's exit within a moment; give them that moment.
-  for (let i = 0; i < 20 && leftoverWorkers().length > 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await eventually(() => leftoverWorkers().length === 0, "no worker left", 2_000).catch(() => {});
   const left = leftoverWorkers();
   if (left.length > 0) {
     throw new Error(`Tests left ${left.length} worker process(es) running:\n${left.join("\n")}`);

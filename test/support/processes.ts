@@ -3,15 +3,6 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { TSX } from "./run-script.js";
 
-/** Waits until `check` holds, polling; fails after `deadlineMs` (a bound, not a speed claim). */
-export async function eventually(check: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Alive and not a zombie (an exited process its parent has not reaped yet). */
 export function isRunning(pid: number): boolean {
   try {

@@ -7,16 +7,17 @@
  */
 import { encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
-import { WorkerExitError } from "../errors.js";
+import { ChunkError, WorkerExitError } from "../errors.js";
 import { DEPTH } from "../pool/pool.js";
 import { closePools, poolFor } from "../pool/pools.js";
-import type { Owner, TakeRequest } from "../queue/backend.js";
+import { RedisBackend, type TakeRequest } from "../redis/backend.js";
+import { payloadFromText, payloadToText } from "../redis/entry.js";
+import { closeLinks } from "../redis/links.js";
+import { isFresh, open, seal, secretFromEnv } from "../redis/sign.js";
+import type { RedisTarget } from "../redis/url.js";
 import type { Item } from "../transport/protocol.js";
-import { RedisBackend } from "./backend.js";
-import { closeLinks } from "./links.js";
-import { JOBS_QUEUE, type JobBody, type ReplyBody } from "./protocol.js";
-import { isFresh, open, seal, secretFromEnv } from "./sign.js";
-import type { RedisTarget } from "./url.js";
+import { JOBS_QUEUE, type JobBody, type ReplyBody } from "../worker/cluster-protocol.js";
+import { encodeThrown } from "../worker/outcome.js";
 
 /** How an agent runs. */
 export interface AgentOptions {
@@ -34,7 +35,8 @@ export interface Agent {
   stop(): Promise<void>;
 }
 
-const OWNER: Owner = Object.freeze({ label: "agent", tracked: true });
+/** The agent's reads of the jobs queue. */
+const OWNER = Object.freeze({ tracked: true });
 /** How long a nonce is remembered: far longer than an envelope stays fresh. */
 const NONCE_TTL_MS = String(60 * 60 * 1000);
 const REPLY_TTL_MS = 60 * 60 * 1000;
@@ -99,7 +101,7 @@ export function startAgent({ target, concurrency, kind, log }: AgentOptions): Ag
       jobs.ack(OWNER, [id]);
     };
     // The payload is the codec's string form, "s" + text: the envelope is checked as text.
-    if (!payload.startsWith("s"))
+    if (typeof payload !== "string" || !payload.startsWith("s"))
       return refuse("not a signed ezq envelope (unsigned or malformed)");
     const verdict = open(secret, payload.slice(1));
     if (!verdict.ok) return refuse(verdict.reason);
@@ -126,14 +128,21 @@ export function startAgent({ target, concurrency, kind, log }: AgentOptions): Ag
     const job = JSON.parse(envelope.body) as JobBody;
     let answer: ReplyBody;
     try {
-      const outcome = await lease.call(job.spec, job.items, job.count, []).result;
-      answer = { seq: job.seq, outcome };
+      const items = payloadFromText(job.items);
+      const done = await lease.call({ spec: job.spec, items, count: job.count, queues: [] }).result;
+      answer = { seq: job.seq, done: { values: payloadToText(done.values), ms: done.ms } };
     } catch (error) {
-      if (!(error instanceof WorkerExitError)) throw error;
-      answer = {
-        seq: job.seq,
-        died: { label: "a worker of an agent", code: error.exitCode, signal: error.signal },
-      };
+      if (error instanceof ChunkError) {
+        // The task threw: the caller's map fails as a local pool's would.
+        answer = { seq: job.seq, error: payloadToText(encodeThrown(error)) };
+      } else if (error instanceof WorkerExitError) {
+        answer = {
+          seq: job.seq,
+          died: { label: "a worker of an agent", code: error.exitCode, signal: error.signal },
+        };
+      } else {
+        throw error;
+      }
     }
     await reply(job, answer);
     jobs.ack(OWNER, [id]);

@@ -1,10 +1,10 @@
 /**
  * What callers and agents say to each other through Redis: jobs on one queue that every
  * agent reads, replies on a queue of each caller's own. Both travel inside signed
- * envelopes (sign.ts).
+ * envelopes (redis/sign.ts), as JSON: payloads inside them are text (redis/entry.ts
+ * `payloadToText`), bytes included.
  */
-import type { ChunkOutcome } from "../worker/outcome.js";
-import type { TaskSpec } from "../worker/task.js";
+import type { TaskSpec } from "./task.js";
 
 /** The queue of jobs that every agent of a server reads. */
 export const JOBS_QUEUE = "ezq-jobs";
@@ -13,7 +13,7 @@ export const JOBS_QUEUE = "ezq-jobs";
 export interface JobBody {
   readonly t: "map" | "run";
   readonly spec: TaskSpec;
-  /** The encoded argument tuples. */
+  /** The encoded argument tuples, as text. */
   readonly items: string;
   readonly count: number;
   /** The caller's reply queue. */
@@ -22,10 +22,16 @@ export interface JobBody {
   readonly seq: number;
 }
 
-/** A reply: the chunk's outcome, or why there is none. */
+/** A reply: the chunk's results, its error, or why there is none. */
 export interface ReplyBody {
   readonly seq: number;
-  readonly outcome?: ChunkOutcome;
+  /** The chunk ran to its end: its encoded results (as text) and the time spent. */
+  readonly done?: { values: string; ms: number };
+  /**
+   * The chunk failed: the encoded error (as text), a `ChunkError` when the task threw,
+   * carrying the results before the failing item, as a local pool's worker rejects.
+   */
+  readonly error?: string;
   /** The agent's worker died running the job: the caller may send it again. */
   readonly died?: { label: string; code: number | null; signal: NodeJS.Signals | null };
   /** The agent would not run the job (stale, replayed). */

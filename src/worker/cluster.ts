@@ -6,21 +6,27 @@
  * on an agent.
  */
 import { randomBytes } from "node:crypto";
-import { decode, encode } from "../codec/codec.js";
-import { ClusterRefusedError, WorkerExitError } from "../errors.js";
-import type { PoolCall } from "../pool/call.js";
-import type { Owner, TakeRequest } from "../queue/backend.js";
-import type { Item } from "../transport/protocol.js";
-import type { ChunkOutcome, Outcome } from "../worker/outcome.js";
-import type { Child, ExitInfo } from "../worker/spawn.js";
-import type { TaskSpec } from "../worker/task.js";
-import { RedisBackend } from "./backend.js";
-import { encodeForAgent } from "./for-agent.js";
-import { JOBS_QUEUE, type JobBody, type ReplyBody } from "./protocol.js";
-import { open, seal, secretFromEnv } from "./sign.js";
-import { type RedisTarget, resolveTarget } from "./url.js";
+import { decode, type EncodeContext, encode } from "../codec/codec.js";
+import { ChunkError, ClusterRefusedError, WorkerExitError } from "../errors.js";
+import { RedisBackend, type TakeRequest } from "../redis/backend.js";
+import { payloadFromText, payloadToText } from "../redis/entry.js";
+import { open, seal, secretFromEnv } from "../redis/sign.js";
+import { type RedisTarget, resolveTarget } from "../redis/url.js";
+import type { Item, Payload } from "../transport/protocol.js";
+import type { ChunkDone } from "./api.js";
+import type { Child, ExitInfo } from "./child.js";
+import { JOBS_QUEUE, type JobBody, type ReplyBody } from "./cluster-protocol.js";
+import { asError, decodeThrown } from "./outcome.js";
+import type { TaskSpec } from "./task.js";
 
-const OWNER: Owner = Object.freeze({ label: "cluster replies", tracked: true });
+/** The reads of this context's reply queues. */
+const OWNER = Object.freeze({ tracked: true });
+
+/**
+ * Values bound for an agent on another machine (a `map` chunk's items, a `run` task's
+ * arguments): as for a process worker, but only queues in Redis can go along.
+ */
+export const FOR_AGENT: EncodeContext = Object.freeze({ target: "process", remote: true });
 /** A reply queue nobody reads any more (its caller died) expires after this long. */
 const REPLY_TTL_MS = 60 * 60 * 1000;
 
@@ -49,11 +55,18 @@ class ClusterClient {
   submit(
     t: JobBody["t"],
     spec: TaskSpec,
-    items: string,
+    items: Payload,
     count: number,
   ): [number, Promise<ReplyBody>] {
     const seq = ++this.#seq;
-    const body: JobBody = { t, spec, items, count, reply: this.#replyName, seq };
+    const body: JobBody = {
+      t,
+      spec,
+      items: payloadToText(items),
+      count,
+      reply: this.#replyName,
+      seq,
+    };
     const reply = new Promise<ReplyBody>((resolve) => this.#pending.set(seq, resolve));
     if (this.#pending.size === 1) this.#replies.waiting(1); // a reply is awaited: stay alive
     this.#jobs.put([[encode(seal(this.#secret, JSON.stringify(body))), "", 0]]);
@@ -85,7 +98,7 @@ class ClusterClient {
     this.#replies.take(request);
   }
 
-  #settle(payload: string): void {
+  #settle(payload: Payload): void {
     const text = decode(payload);
     if (typeof text !== "string") return;
     const verdict = open(this.#secret, text);
@@ -109,16 +122,31 @@ function clientFor(target: RedisTarget): ClusterClient {
   return client;
 }
 
-/** The outcome of a chunk from its reply; a dead agent worker is a `WorkerExitError`, as in a pool. */
-function outcomeOf(body: ReplyBody): ChunkOutcome {
-  if (body.outcome) return body.outcome;
+/**
+ * A chunk's results from its reply; as in a local pool, a task's error rejects with the
+ * `ChunkError` the agent's worker raised, and a dead agent worker is a `WorkerExitError`.
+ */
+function doneOf(body: ReplyBody): ChunkDone {
+  if (body.done) return { values: payloadFromText(body.done.values), ms: body.done.ms };
+  if (body.error !== undefined) throw decodeThrown(payloadFromText(body.error));
   if (body.died) throw new WorkerExitError(body.died.label, body.died.code, body.died.signal);
   throw new ClusterRefusedError(body.refused ?? "no reason given");
 }
 
-/** What `map` needs of where its chunks run. */
+/** One chunk sent to the agents, as `map` sees a pool's call. */
+export interface ClusterCall {
+  readonly result: Promise<ChunkDone>;
+  cancel(): void;
+}
+
+/** What `map` needs of where its chunks run: a pool's lease, or the agents of a server. */
 export interface ChunkRunner {
-  call(spec: TaskSpec, items: string, count: number, queues: readonly unknown[]): PoolCall;
+  call(work: {
+    spec: TaskSpec;
+    items: Payload;
+    count: number;
+    queues?: readonly unknown[];
+  }): ClusterCall;
   release(): void;
 }
 
@@ -126,17 +154,17 @@ export interface ChunkRunner {
 export function clusterLease(target: RedisTarget): ChunkRunner {
   const client = clientFor(target);
   return {
-    call(spec, items, count) {
+    call({ spec, items, count }) {
       const [seq, reply] = client.submit("map", spec, items, count);
-      return { result: reply.then(outcomeOf), cancel: () => client.forget(seq) };
+      return { result: reply.then(doneOf), cancel: () => client.forget(seq) };
     },
     release() {},
   };
 }
 
 /** Encodes a `run` task's arguments for an agent: a chunk of one tuple. */
-export function encodeRunArgs(args: unknown[]): string {
-  return encodeForAgent(() => encode([args], "args", "process"));
+export function encodeRunArgs(args: unknown[]): Payload {
+  return encode([args], "args", FOR_AGENT);
 }
 
 /** A stand-in for a child context: the task runs on an agent, and this waits for its reply. */
@@ -163,7 +191,7 @@ export function clusterChild(target: RedisTarget): Child {
       return stopped;
     },
     api: {
-      async run(spec: TaskSpec, items: string): Promise<Outcome> {
+      async run(spec: TaskSpec, items: Payload): Promise<Payload> {
         const [id, reply] = client.submit("run", spec, items, 1);
         seq = id;
         const body = await reply;
@@ -171,9 +199,13 @@ export function clusterChild(target: RedisTarget): Child {
           exit({ code: body.died.code, signal: body.died.signal });
           return new Promise<never>(() => {});
         }
-        const outcome = outcomeOf(body);
-        if (!outcome.ok) return { ok: false, error: outcome.error, isError: outcome.isError };
-        return { ok: true, value: encode((decode(outcome.values) as unknown[])[0], "result") };
+        if (body.error !== undefined) {
+          // The task threw: a chunk of one item fails with the task's own error as its cause.
+          const error = decodeThrown(payloadFromText(body.error));
+          throw error instanceof ChunkError ? asError(error.cause) : error;
+        }
+        const done = doneOf(body);
+        return encode((decode(done.values) as unknown[])[0], "result");
       },
     },
     // The agent's worker cannot be stopped from here: the reply is no longer awaited.
@@ -182,7 +214,7 @@ export function clusterChild(target: RedisTarget): Child {
       client.forget(seq);
       exit({ code: null, signal: null });
     },
-    async close() {
+    async close(_graceMs?: number) {
       exit({ code: 0, signal: null });
     },
   };

@@ -5,14 +5,15 @@
  * one core; a handle travels as its name and its URL without credentials.
  */
 import { ArgumentTypeError } from "../errors.js";
-import { END } from "../queue/backend.js";
-import { QueueCore } from "../queue/core.js";
-import { Reader } from "../queue/reader.js";
+import { END_KIND as END } from "../msg.js";
+import { RedisBackend } from "../redis/backend.js";
+import { checkName } from "../redis/keys.js";
+import { type RedisTarget, resolveTarget, targetFromHandle } from "../redis/url.js";
 import type { Item } from "../transport/protocol.js";
 import { expectKnownKeys, expectOptions } from "../validate.js";
-import { RedisBackend } from "./backend.js";
-import { checkName } from "./keys.js";
-import { type RedisTarget, resolveTarget, targetFromHandle } from "./url.js";
+import type { Owner } from "./backend.js";
+import { QueueCore } from "./core.js";
+import { Reader } from "./reader.js";
 
 /** Options of `new Q("redis", options)`. */
 export interface RedisQueueOptions {
@@ -28,7 +29,8 @@ export interface RedisQueueOptions {
 /** A Redis queue as it travels: a tag, its name, its URL without credentials. */
 export type RedisWire = ["redis", name: string, publicUrl: string];
 
-const OWNER = Object.freeze({ label: "Redis reader", tracked: true });
+/** This context's reads of Redis queues. */
+const OWNER: Owner = Object.freeze({ tracked: true });
 
 /** The reader of a Redis queue: counts the consumers waiting on it. */
 class RedisReader extends Reader {

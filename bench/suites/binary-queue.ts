@@ -1,0 +1,50 @@
+/**
+ * ezq's contenders for large `Q` messages: the main thread puts a batch into a `Q` read by
+ * one `runThread` or `run` reader, which adds up bytes (arrays) or items (graphs) and
+ * returns the sum. Figure: MB/s, until the reader's sum is back.
+ */
+import { Q, run, runThread } from "ezq";
+import type { Contender } from "../harness.js";
+import { timed } from "../harness.js";
+import { type Batch, mbPerSecond } from "./binary-data.js";
+
+/** The reader's task; sent as source, so it repeats the sinks' counting inline. */
+async function reader(q: Q<unknown>, ready: Q<number>): Promise<number> {
+  ready.put(0); // started and listening
+  let total = 0;
+  for await (const msg of q) {
+    const data = msg.data;
+    if (ArrayBuffer.isView(data)) total += data.byteLength;
+    else total += Array.isArray(data) ? data.length : Number.NaN;
+  }
+  return total;
+}
+
+export function queue(
+  name: string,
+  kind: "thread" | "process",
+  batch: () => Batch,
+  wrap: (message: unknown) => unknown = (message) => message,
+): Contender {
+  return {
+    name,
+    async run() {
+      const { messages, bytes, expected } = batch();
+      // A "thread" queue for a thread reader (it stays in this process); the default
+      // "process" queue for a process reader.
+      const q = new Q<unknown>(kind);
+      const ready = new Q<number>();
+      const worker = (kind === "thread" ? runThread : run)(reader, q, ready);
+      await ready.get();
+      let total = 0;
+      const ms = await timed(async () => {
+        for (const message of messages) q.put(wrap(message));
+        await q.stop([worker]);
+        total = await worker.join();
+      });
+      if (total !== expected)
+        throw new Error(`${name}: the reader counted ${total}, not ${expected}`);
+      return mbPerSecond(bytes, ms);
+    },
+  };
+}

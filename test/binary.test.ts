@@ -1,0 +1,282 @@
+/** Bytes across every boundary (issue 11): exact, as bytes, copied, moved or shared. */
+import { closePools, DataCloneError, map, move, Q, runThread } from "ezq";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { decode, encode } from "../src/codec/codec.js";
+import { collect } from "./support/collect.js";
+import { eventually } from "./support/deadline.js";
+import { KINDS } from "./support/kinds.js";
+
+afterAll(() => closePools());
+
+const VIEWS = [
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+] as const;
+
+/** A view of every kind, at an offset into a bigger (maybe shared) buffer, maybe empty. */
+const bytesValue = (shared: boolean) =>
+  fc
+    .record({
+      kind: fc.integer({ min: 0, max: VIEWS.length + 2 }),
+      before: fc.integer({ min: 0, max: 3 }),
+      length: fc.integer({ min: 0, max: 9 }),
+      after: fc.integer({ min: 0, max: 3 }),
+      seed: fc.integer({ min: 0, max: 255 }),
+    })
+    .map(({ kind, before, length, after, seed }) => {
+      const unit = 8;
+      const total = (before + length + after) * unit;
+      const buffer =
+        shared && kind % 2 === 0 ? new SharedArrayBuffer(total) : new ArrayBuffer(total);
+      const all = new Uint8Array(buffer);
+      for (let i = 0; i < all.length; i++) all[i] = (seed + i * 31) & 255;
+      if (kind === VIEWS.length) return new DataView(buffer, before * unit, length * unit);
+      if (kind === VIEWS.length + 1)
+        return shared ? all : Buffer.from(buffer as ArrayBuffer, before * unit, length * unit);
+      if (kind === VIEWS.length + 2) return buffer;
+      const View = VIEWS[kind] as (typeof VIEWS)[number];
+      return new View(
+        buffer as ArrayBuffer,
+        before * unit,
+        (length * unit) / View.BYTES_PER_ELEMENT,
+      );
+    });
+
+/** Nested structures holding bytes: objects, arrays, Map values. */
+const nested = (shared: boolean) =>
+  fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small" },
+      bytesValue(shared),
+      fc.integer(),
+      fc.array(tie("node"), { maxLength: 3 }),
+      fc.record({ id: fc.integer(), pixels: tie("node") }),
+      fc
+        .array(tie("node"), { maxLength: 3 })
+        .map((values) => new Map(values.map((v, i) => [i, v]))),
+    ),
+  })).node;
+
+/** The bytes of a view or buffer, to compare across a boundary. */
+function bytesOf(value: ArrayBufferView | ArrayBufferLike): number[] {
+  return ArrayBuffer.isView(value)
+    ? [...new Uint8Array(value.buffer, value.byteOffset, value.byteLength)]
+    : [...new Uint8Array(value)];
+}
+
+/** Checks `got` holds the same structure and bytes as `sent`, kinds included. */
+function expectSame(got: unknown, sent: unknown): void {
+  if (sent instanceof Map) {
+    expect(got).toBeInstanceOf(Map);
+    for (const [key, value] of sent) expectSame((got as Map<unknown, unknown>).get(key), value);
+  } else if (
+    ArrayBuffer.isView(sent) ||
+    sent instanceof ArrayBuffer ||
+    sent instanceof SharedArrayBuffer
+  ) {
+    expect(Object.prototype.toString.call(got)).toBe(Object.prototype.toString.call(sent));
+    expect(Buffer.isBuffer(got)).toBe(Buffer.isBuffer(sent));
+    expect(bytesOf(got as ArrayBufferView)).toEqual(bytesOf(sent));
+  } else if (Array.isArray(sent)) {
+    expect((got as unknown[]).length).toBe(sent.length);
+    sent.forEach((value, i) => {
+      expectSame((got as unknown[])[i], value);
+    });
+  } else if (sent !== null && typeof sent === "object") {
+    for (const [key, value] of Object.entries(sent))
+      expectSame((got as Record<string, unknown>)[key], value);
+  } else expect(got).toEqual(sent);
+}
+
+describe("the codec", () => {
+  it("carries bytes in any structure exactly, as bytes beside the text", () => {
+    fc.assert(
+      fc.property(nested(true), (value) => {
+        const payload = encode(value, "data", { target: "thread" });
+        expectSame(decode(payload), value);
+      }),
+      { numRuns: 300 },
+    );
+    const payload = encode({ pixels: new Float64Array(1000) });
+    expect(typeof payload).toBe("object");
+    expect((payload as { t: string }).t.length).toBeLessThan(200);
+  });
+
+  it("copies at the call: the sender may change its bytes afterwards", () => {
+    const sent = new Uint8Array([1, 2, 3]);
+    const payload = encode(sent);
+    sent[0] = 9;
+    expect([...(decode(payload) as Uint8Array)]).toEqual([1, 2, 3]);
+  });
+
+  it("refuses a SharedArrayBuffer for a process, naming the path", () => {
+    const value = { id: 1, pixels: new Int32Array(new SharedArrayBuffer(8)) };
+    expect(() => encode(value, "args", { target: "process" })).toThrow(DataCloneError);
+    expect(() => encode(value, "args", { target: "process" })).toThrow(
+      /args\.pixels.*use a thread/,
+    );
+  });
+});
+
+describe.each(KINDS)("bytes to and from %s workers", (kind, start) => {
+  it("arrive exact through run arguments and results, Buffer as Buffer", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(nested(false), { maxLength: 4 }), async (values) => {
+        const back = await start((v: unknown) => v, values).join();
+        expectSame(back, values);
+      }),
+      { numRuns: 6 },
+    );
+  });
+
+  it("arrive exact through a Q and through map", async () => {
+    const q = new Q<{ id: number; pixels: Float64Array; tag: Buffer }>(kind);
+    const reader = start(async (q: Q<{ id: number; pixels: Float64Array; tag: Buffer }>) => {
+      const out: Array<[number, number, number, boolean, string]> = [];
+      for await (const { data } of q) {
+        out.push([
+          data.id,
+          data.pixels.length,
+          data.pixels[7] as number,
+          Buffer.isBuffer(data.tag),
+          data.tag.toString(),
+        ]);
+      }
+      return out;
+    }, q);
+    for (let id = 0; id < 5; id++) {
+      q.put({ id, pixels: new Float64Array(100_000).fill(id), tag: Buffer.from(`m${id}`) });
+    }
+    q.end();
+    expect(await reader.join()).toEqual(
+      [0, 1, 2, 3, 4].map((id) => [id, 100_000, id, true, `m${id}`]),
+    );
+    const lengths = await map(
+      (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      [new Float32Array(3), new Float32Array(0)],
+      { kind },
+    );
+    expect(lengths.map((b) => [Buffer.isBuffer(b), b.length])).toEqual([
+      [true, 12],
+      [true, 0],
+    ]);
+  });
+
+  it("move(): the sender is left with a detached buffer, the worker gets the bytes", async () => {
+    const pixels = new Float64Array(1000).fill(3);
+    const buffer = new ArrayBuffer(16);
+    const worker = start(
+      (p: Float64Array, b: ArrayBuffer) => [p.length, p[999], b.byteLength],
+      move(pixels),
+      move(buffer),
+    );
+    expect(pixels.length).toBe(0);
+    expect(buffer.byteLength).toBe(0);
+    expect(await worker.join()).toEqual([1000, 3, 16]);
+    const q = new Q<Uint8Array>(kind);
+    const sent = new Uint8Array(8).fill(1);
+    q.put(move(sent)).end();
+    expect(sent.length).toBe(0);
+    expect((await collect(q.items()))[0]?.data.length).toBe(8);
+  });
+});
+
+describe("shared memory", () => {
+  it("a SharedArrayBuffer reaches a thread shared: its write is seen here", async () => {
+    const view = new Int32Array(new SharedArrayBuffer(8));
+    await runThread((v: Int32Array) => {
+      v[1] = 42;
+    }, view).join();
+    expect(view[1]).toBe(42);
+    const q = new Q<Int32Array>("thread");
+    const reader = runThread(async (q: Q<Int32Array>) => {
+      for await (const { data } of q) data[0] = 7;
+    }, q);
+    q.put(view).end();
+    await reader.join();
+    expect(view[0]).toBe(7);
+  });
+
+  it("is refused for a process at the call, naming the path", () => {
+    const view = new Int32Array(new SharedArrayBuffer(8));
+    expect(() => new Q().put({ id: 1, view })).toThrow(/data\.view.*SharedArrayBuffer/);
+  });
+});
+
+/** Reads binary messages slowly, echoing each id and its checksum. */
+const echoBytes = async (q: Q<{ id: number; bytes: Uint8Array }>, out: Q<[number, number]>) => {
+  for await (const { data } of q) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    out.put([data.id, data.bytes.reduce((a, b) => a + b, 0)]);
+  }
+};
+
+describe.each(KINDS)("a dead %s reader of binary messages", (kind, start) => {
+  const kill = async (worker: { pid?: number; terminate(): Promise<void> }) => {
+    if (kind === "process") process.kill(worker.pid as number, "SIGKILL");
+    else await worker.terminate();
+  };
+
+  it.each([
+    ["copied", false],
+    ["moved", true],
+  ] as const)(
+    "%s messages: copies are redelivered, moved ones are delivered at most once",
+    async (_name, moved) => {
+      const q = new Q<{ id: number; bytes: Uint8Array }>(kind);
+      const out = new Q<[number, number]>(kind);
+      const readers = [start(echoBytes, q, out), start(echoBytes, q, out)];
+      const total = 300;
+      for (let id = 0; id < total; id++) {
+        const bytes = new Uint8Array(1000).fill(id & 255);
+        q.put({ id, bytes: moved ? move(bytes) : bytes });
+      }
+      await eventually(() => out.qsize() >= 30);
+      await kill(readers[0] as { pid?: number; terminate(): Promise<void> });
+      await q.stop(readers).catch(() => undefined);
+      const seen = (await collect(out.items())).map((msg) => msg.data);
+      for (const [id, sum] of seen) expect(sum).toBe((id & 255) * 1000);
+      const ids = new Set(seen.map(([id]) => id));
+      if (moved) {
+        // The dead reader's unacked messages went with it; none arrives twice with lost bytes.
+        expect(ids.size).toBeLessThanOrEqual(total);
+      } else {
+        expect(ids.size).toBe(total);
+      }
+    },
+  );
+});
+
+describe("move() at its limits", () => {
+  it("refuses a SharedArrayBuffer with an ArgumentTypeError that says to pass it as it is", async () => {
+    const { ArgumentTypeError, move } = await import("ezq");
+    expect(() => move(new SharedArrayBuffer(8) as unknown as ArrayBuffer)).toThrow(
+      ArgumentTypeError,
+    );
+    expect(() => move(new SharedArrayBuffer(8) as unknown as ArrayBuffer)).toThrow(/without move/);
+  });
+
+  it("a map chunk of moved items whose worker dies rejects with the worker's exit, not a detached-buffer error", async () => {
+    const { map, move, WorkerExitError } = await import("ezq");
+    const items = [0, 1, 2].map((i) => move(new Float64Array([i, i])));
+    const error = await map(
+      (xs: Float64Array) => {
+        if (xs[0] === 1) process.exit(4);
+        return xs[0];
+      },
+      items,
+      { kind: "process", num: 1, chunkSize: 1 },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerExitError);
+  });
+});

@@ -1,5 +1,4 @@
 /** Fault injection: dead readers, dead workers, killed parents, cancellation. */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +17,7 @@ import {
 import { afterAll, describe, expect, it } from "vitest";
 import { collect } from "./support/collect.js";
 import { eventually } from "./support/deadline.js";
-import { describeProcess, isRunning } from "./support/processes.js";
+import { describeProcess, isRunning, startFixture } from "./support/processes.js";
 import { runScript, TSX } from "./support/run-script.js";
 
 afterAll(() => closePools());
@@ -194,26 +193,12 @@ describe("map counts worker deaths", () => {
 
 describe("no orphans", () => {
   it("a parent killed with SIGKILL leaves none of its child processes alive 2 seconds later", async () => {
-    const parent = spawn(process.execPath, [TSX, "test/fixtures/orphan-parent.ts"], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const line = await new Promise<string>((resolve, reject) => {
-      let text = "";
-      parent.stdout.on("data", (chunk: Buffer) => {
-        text += chunk;
-        if (text.includes("\n")) resolve(text.trim());
-      });
-      parent.once("exit", () => reject(new Error(`the parent exited early: ${text}`)));
-    });
-    const pids = [...new Set(JSON.parse(line) as number[])];
-    // tsx runs the script in a child node process: kill that process, the real parent.
-    const scriptPid = (await runScript("pgrep", ["-P", String(parent.pid)])).stdout
-      .trim()
-      .split("\n")
-      .map(Number);
+    const fixture = await startFixture("test/fixtures/orphan-parent.ts");
+    const pids = [...new Set(fixture.line as number[])];
     expect(pids.length).toBeGreaterThanOrEqual(5);
     expect(pids.every(isRunning)).toBe(true);
-    for (const pid of [...scriptPid, parent.pid as number]) process.kill(pid, "SIGKILL");
+    // tsx runs the script in a child node process: the kill reaches it and tsx alike.
+    fixture.kill("SIGKILL");
     await eventually(() => !pids.some(isRunning), "the children gone", 2_000).catch(() => {});
     expect(pids.filter(isRunning).map(describeProcess)).toEqual([]);
   });

@@ -5,13 +5,25 @@
  * nothing was lost and that each process's RSS stayed flat (within 50 MB) from the first
  * 10% of the run to the end.
  *
- * Usage: npm run soak [-- N]
+ * With `binary`, each message carries 4 KB of bytes (`{ i, bytes: Float64Array(512) }`),
+ * echoed back whole by the workers: the byte path (issue 11) must hold flat too, and
+ * every array must come back with its own values.
+ *
+ * Usage: npm run soak [-- N [binary]]
  */
 import { readFileSync } from "node:fs";
 import { NUM_CPUS, Q, run } from "ezq";
 
 const N = Number(process.argv[2] ?? 1_000_000);
-const WINDOW = 20_000;
+const BINARY = process.argv[3] === "binary";
+/** Messages in flight: 4 KB ones are fewer, so the window holds ~8 MB of bytes. */
+const WINDOW = BINARY ? 2_000 : 20_000;
+
+/** A binary soak message: its index, and 4 KB of bytes that all hold it. */
+interface Carrying {
+  i: number;
+  bytes: Float64Array;
+}
 const FLAT_MB = 50;
 
 function rssMB(pid: number): number {
@@ -23,11 +35,11 @@ function rssMB(pid: number): number {
   }
 }
 
-const q = new Q<number>();
-const out = new Q<number>();
+const q = new Q<number | Carrying>();
+const out = new Q<number | Carrying>();
 const workers = Array.from({ length: NUM_CPUS }, () =>
   run(
-    async (q: Q<number>, out: Q<number>) => {
+    async (q: Q<number | Carrying>, out: Q<number | Carrying>) => {
       for await (const msg of q) out.put(msg.data);
     },
     q,
@@ -66,16 +78,22 @@ const timer = setInterval(sample, 1000);
 
 const producing = (async () => {
   while (sent < N) {
-    while (sent < N && sent - received < WINDOW) q.put(sent++);
+    while (sent < N && sent - received < WINDOW) {
+      q.put(BINARY ? { i: sent, bytes: new Float64Array(512).fill(sent) } : sent);
+      sent++;
+    }
     await new Promise((resolve) => setImmediate(resolve));
   }
 })();
 
 let duplicates = 0;
+let corrupt = 0;
 while (received < N) {
   const { data } = await out.get();
-  if (seen[data]) duplicates++;
-  seen[data] = 1;
+  const i = typeof data === "number" ? data : data.i;
+  if (typeof data !== "number" && (data.bytes.length !== 512 || data.bytes[511] !== i)) corrupt++;
+  if (seen[i]) duplicates++;
+  seen[i] = 1;
   received++;
 }
 await producing;
@@ -94,13 +112,15 @@ const growth = {
 };
 const summary = {
   messages: N,
+  binary: BINARY,
   workers: NUM_CPUS,
   seconds: Math.round(seconds * 10) / 10,
   messagesPerSecond: Math.round(N / seconds),
   lost,
   duplicates,
+  corrupt,
   rssGrowthFrom10Percent: growth,
   flat: [growth.mainMB, ...growth.workersMB].every((mb) => mb <= FLAT_MB),
 };
 console.log(JSON.stringify(summary));
-if (lost > 0 || !summary.flat) process.exitCode = 1;
+if (lost > 0 || corrupt > 0 || !summary.flat) process.exitCode = 1;

@@ -10,7 +10,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The type tests (test/*.test-d.ts) are checked by `tsc -p tsconfig.json`, the step of
     // npm test before this one: vitest's typecheck mode would run the same compiler again.
-    globalSetup: ["test/support/no-leftovers.ts"],
+    globalSetup: ["test/support/no-leftovers.ts", "test/redis/support/notice.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",

@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   QueueFullError: "EZQ_QUEUE_FULL",
   /** A read waits on a queue that nothing left in the program can put to. */
   QueueStarvedError: "EZQ_QUEUE_STARVED",
+  /** `EZQ_SECRET` is missing or too short for a cluster. */
+  SecretError: "EZQ_SECRET",
+  /** An agent refused a task it was sent (stale or replayed). */
+  ClusterRefusedError: "EZQ_CLUSTER_REFUSED",
 } as const;
 
 /** The `code` of an error ezq raised: one of the values of `ERROR_CODES`. */
@@ -331,5 +335,31 @@ export class QueueStarvedError extends EzqError {
         "nothing left in this program can put to it (no worker is running, no timer or I/O " +
         "is pending). Put the messages, or end() the queue, before the reads that need them",
     );
+  }
+}
+
+/**
+ * `EZQ_SECRET` is missing or too short: agents and the callers that send them work need the
+ * same secret of at least 32 bytes to sign and check every task.
+ */
+export class SecretError extends EzqError {
+  constructor(what: string, problem: string) {
+    super(
+      ERROR_CODES.SecretError,
+      `${what} needs EZQ_SECRET, the secret shared by agents and the callers that send them ` +
+        `tasks (at least 32 bytes), but it ${problem}. Make one with ` +
+        "`openssl rand -hex 32` and set it in the environment of both.",
+    );
+  }
+}
+
+/** An agent refused a task it was sent (stale or replayed); `reason` says why. */
+export class ClusterRefusedError extends EzqError {
+  /** Why the agent refused the task. */
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super(ERROR_CODES.ClusterRefusedError, `an agent refused the task: ${reason}`);
+    this.reason = reason;
   }
 }

@@ -19,6 +19,7 @@ export {
 export {
   ArgumentRangeError,
   ArgumentTypeError,
+  ClusterRefusedError,
   DataCloneError,
   ERROR_CODES,
   type ErrorCode,
@@ -27,6 +28,7 @@ export {
   QueueFullError,
   QueueStarvedError,
   QueueUnreachableError,
+  SecretError,
   TaskScopeError,
   TaskSourceError,
   ThrownValueError,
@@ -42,7 +44,8 @@ export { MapResult } from "./pool/map-result.js";
 export type { PoolStats } from "./pool/pool.js";
 export { closePools, poolStats } from "./pool/pools.js";
 export type { Joinable } from "./queue/joinable.js";
-export { type ItemsOptions, Q, type QueueOptions } from "./queue/q.js";
+export { type ItemsOptions, Q, type QueueKind, type QueueOptions } from "./queue/q.js";
+export type { RedisQueueOptions } from "./queue/redis-core.js";
 export type { CancelOptions } from "./worker/cancel.js";
 export type { WorkerOptions } from "./worker/options.js";
 export { fromModule, type Task } from "./worker/task.js";

@@ -155,7 +155,7 @@ describe("Q", () => {
   it("refuses an unknown kind, and bad put options", () => {
     expect(() => new Q("threads" as never)).toThrow(RangeError);
     expect(() => new Q("threads" as never)).toThrow(
-      /Q kind must be "process" or "thread", received "threads"/,
+      /Q kind must be "process" or "thread" or "redis", received "threads"/,
     );
     expect(() => new Q(1 as never)).toThrow(TypeError);
     const q = new Q();

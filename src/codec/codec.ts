@@ -28,6 +28,11 @@ export interface EncodeContext {
    * shared; by default, only task arguments and items for a thread.
    */
   readonly share?: boolean;
+  /**
+   * True when the value goes to an agent on another machine (`map`/`run` with `cluster`):
+   * only queues in Redis can reach it there.
+   */
+  readonly remote?: boolean;
 }
 
 /** Message data, results and errors: nothing travels by reference. */

@@ -11,26 +11,36 @@ import type { QueueCore } from "../queue/core.js";
 import { encodeForWorker } from "../queue/for-worker.js";
 import type { Payload } from "../transport/protocol.js";
 
-/** The encoded chunk and the queues its items carry. */
+/**
+ * The encoded chunk and the queues its items carry; `remote` for agents on other machines
+ * (`map`'s `cluster`), where only queues in Redis can go.
+ */
 export function encodeItems(
   tuples: unknown[][],
   start: number,
   kind: ContextName,
+  remote = false,
 ): { text: Payload; queues: QueueCore[] } {
   try {
-    return encodeForWorker(tuples, "input", kind);
+    return encodeForWorker(tuples, "input", kind, remote);
   } catch (error) {
-    throw itemError(tuples, start, kind, error);
+    throw itemError(tuples, start, kind, remote, error);
   }
 }
 
 /** The error of the first item that cannot be encoded alone, else one naming the chunk. */
-function itemError(tuples: unknown[][], start: number, kind: ContextName, error: unknown): unknown {
+function itemError(
+  tuples: unknown[][],
+  start: number,
+  kind: ContextName,
+  remote: boolean,
+  error: unknown,
+): unknown {
   for (const [i, tuple] of tuples.entries()) {
     for (const [j, item] of tuple.entries()) {
       const path = tuple.length === 1 ? `input[${start + i}]` : `input[${start + i}][${j}]`;
       try {
-        encode(item, path, { target: kind });
+        encode(item, path, { target: kind, remote });
       } catch (itemError) {
         return itemError;
       }

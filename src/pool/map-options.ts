@@ -1,7 +1,10 @@
 /** The options of `map`, checked once at the call. */
 import { CONTEXT_NAMES, type ContextName, NUM_CPUS, NUM_THREADS } from "../constants.js";
 import { ArgumentRangeError, ArgumentTypeError, preview } from "../errors.js";
+import { secretFromEnv } from "../redis/sign.js";
+import type { RedisTarget } from "../redis/url.js";
 import { expectBoolean, expectKnownKeys, expectOneOf, expectPositiveInteger } from "../validate.js";
+import { clusterTarget } from "../worker/cluster.js";
 import { checkWorkerOptions, type WorkerOptions } from "../worker/options.js";
 
 /**
@@ -44,6 +47,12 @@ export interface MapOptions {
    * @param progress - `done`, the items finished so far, and `total`, when known.
    */
   onProgress?: (progress: MapProgress) => void;
+  /**
+   * Run the chunks on agents (`ezq worker`) that serve this Redis server instead of on a
+   * local pool: a `redis://` URL, or `true` for `EZQ_REDIS_URL`. Needs `EZQ_SECRET`. `num`
+   * then bounds the chunks in flight (default 16); `kind` and `worker` are the agents' own.
+   */
+  cluster?: string | true;
 }
 
 /** How far a `map` has come: items done, and the total when the input's length is known. */
@@ -66,7 +75,12 @@ export interface Settings {
   onProgress: ((progress: MapProgress) => void) | undefined;
   /** The same extra arguments for every call, after the items; `[]` when none. */
   args: unknown[];
+  /** The Redis server whose agents run the chunks, if any. */
+  cluster: RedisTarget | undefined;
 }
+
+/** Chunks in flight to a cluster, by default: enough to keep a few agents busy. */
+const CLUSTER_NUM = 16;
 
 const OPTION_KEYS = [
   "args",
@@ -78,6 +92,7 @@ const OPTION_KEYS = [
   "worker",
   "idleTimeout",
   "onProgress",
+  "cluster",
 ];
 
 /** Checks `map`'s options: each bad one throws an error naming it and the value received. */
@@ -85,7 +100,8 @@ export function checkOptions(options: MapOptions): Settings {
   expectKnownKeys("map options", options, OPTION_KEYS);
   const { kind = "thread", chunkSize, ordered = true, signal, onProgress } = options;
   expectOneOf("map option kind", kind, CONTEXT_NAMES);
-  const num = options.num ?? (kind === "process" ? NUM_CPUS : NUM_THREADS);
+  const cluster = checkCluster(options.cluster);
+  const num = options.num ?? (cluster ? CLUSTER_NUM : kind === "process" ? NUM_CPUS : NUM_THREADS);
   expectPositiveInteger("map option num", num);
   if (chunkSize !== undefined) expectPositiveInteger("map option chunkSize", chunkSize);
   expectBoolean("map option ordered", ordered);
@@ -106,7 +122,20 @@ export function checkOptions(options: MapOptions): Settings {
   if (!Array.isArray(args)) {
     throw new ArgumentTypeError(`map option args must be an array, received ${preview(args)}`);
   }
-  return { kind, num, chunkSize, ordered, signal, worker, idleTimeout, onProgress, args };
+  return { kind, num, chunkSize, ordered, signal, worker, idleTimeout, onProgress, cluster, args };
+}
+
+/** The cluster option: a URL or `true`, and a good `EZQ_SECRET` to sign with. */
+function checkCluster(cluster: unknown): RedisTarget | undefined {
+  if (cluster === undefined || cluster === false) return undefined;
+  if (cluster !== true && typeof cluster !== "string") {
+    throw new ArgumentTypeError(
+      `map option cluster must be a redis:// URL or true (for EZQ_REDIS_URL), received ${preview(cluster)}`,
+    );
+  }
+  const target = clusterTarget("map option cluster", cluster);
+  secretFromEnv("map with the cluster option");
+  return target;
 }
 
 /** Throws unless `value` is a number of milliseconds: >= 0, or `Infinity`. */

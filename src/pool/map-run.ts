@@ -9,6 +9,7 @@
 import type { WorkerExitError } from "../errors.js";
 import type { QueueCore } from "../queue/core.js";
 import { isMoved } from "../transport/protocol.js";
+import { type ChunkRunner, clusterLease } from "../worker/cluster.js";
 import type { TaskSpec } from "../worker/task.js";
 import type { BatchSource } from "./batches.js";
 import { type Chunk, unpack } from "./chunk.js";
@@ -17,7 +18,6 @@ import { ChunkSizer } from "./chunking.js";
 import { DeathCount } from "./deaths.js";
 import { encodeItems } from "./encode-items.js";
 import { ChunkFeed } from "./feed.js";
-import type { Lease } from "./lease.js";
 import type { Settings } from "./map-options.js";
 import { Notifier } from "./notifier.js";
 import { DEPTH } from "./pool.js";
@@ -40,7 +40,8 @@ export class MapRun<R> implements BatchSource<R> {
   readonly #deaths = new DeathCount();
   readonly #changed = new Notifier();
   readonly #onAbort = () => this.#fail(this.#settings.signal?.reason);
-  #lease: Lease | undefined;
+  /** Where the chunks run: a lease on a warm pool, or the agents of a cluster. */
+  #lease: ChunkRunner | undefined;
   #failure: { error: unknown } | undefined;
   #inputEnded = false;
   #nextStart = 0;
@@ -103,8 +104,8 @@ export class MapRun<R> implements BatchSource<R> {
   }
 
   #start(): void {
-    const { kind, worker, num, idleTimeout, signal } = this.#settings;
-    this.#lease = poolFor(kind, worker).lease(num, idleTimeout);
+    const { kind, worker, num, idleTimeout, signal, cluster } = this.#settings;
+    this.#lease = cluster ? clusterLease(cluster) : poolFor(kind, worker).lease(num, idleTimeout);
     if (signal?.aborted) {
       this.#fail(signal.reason);
       return;
@@ -137,7 +138,9 @@ export class MapRun<R> implements BatchSource<R> {
 
   #admit(tuples: unknown[][]): void {
     const start = this.#nextStart;
-    const { text, queues } = encodeItems(tuples, start, this.#settings.kind);
+    const { kind, cluster } = this.#settings;
+    // Bound for agents elsewhere, the items may carry queues in Redis only.
+    const { text, queues } = encodeItems(tuples, start, cluster ? "process" : kind, !!cluster);
     this.#nextStart += tuples.length;
     const carried = this.#sharedQueues.length > 0 ? [...queues, ...this.#sharedQueues] : queues;
     const chunk: Chunk = { start, count: tuples.length, items: text, queues: carried };
@@ -147,7 +150,7 @@ export class MapRun<R> implements BatchSource<R> {
 
   #dispatch(chunk: Chunk): void {
     const { items, count, queues } = chunk;
-    const call = (this.#lease as Lease).call({ spec: this.#spec, items, count, queues });
+    const call = (this.#lease as ChunkRunner).call({ spec: this.#spec, items, count, queues });
     chunk.call = call;
     call.result.then(
       (done) => {

@@ -22,6 +22,14 @@ import {
 import { QueueCore } from "./core.js";
 import { MinHeap } from "./heap.js";
 import { type Joinable, toJoinables } from "./joinable.js";
+import {
+  isRedisWire,
+  newRedisCore,
+  RedisCore,
+  type RedisQueueOptions,
+  redisCoreFromWire,
+  redisQueueId,
+} from "./redis-core.js";
 import { routes } from "./routes.js";
 import { Store } from "./store.js";
 
@@ -42,6 +50,9 @@ export interface QueueOptions {
    */
   maxsize?: number;
 }
+
+/** Where a queue's messages live: in this tree of contexts (`"process"`, `"thread"`), or in Redis. */
+export type QueueKind = ContextName | "redis";
 
 /** The construction token of handles to queues that arrived from elsewhere (see `Q.codecType`). */
 const ARRIVED = Symbol("ezq.arrivedQueue");
@@ -65,7 +76,9 @@ export class Q<T = unknown> {
    * How a queue handle crosses: as `[id, kind]` in task arguments and map items, where the
    * sender is told of it (to keep the queue reachable for that worker); inside message data,
    * results and errors it is refused, since a handle must travel down the tree of workers
-   * to find its way home. Registered in codec-types.ts.
+   * to find its way home. A queue in Redis reaches Redis from anywhere: it crosses as its
+   * name and its URL without credentials, everywhere, to agents on other machines too, where
+   * a local queue is refused. Registered in codec-types.ts.
    *
    * @internal
    */
@@ -73,18 +86,28 @@ export class Q<T = unknown> {
     reduce(value, context) {
       if (!(value instanceof Q)) return undefined;
       const core = value.#core;
+      if (core instanceof RedisCore) return core.toWire();
       const { target } = context;
+      if (context.remote) return undefined;
       if (target === null || (target === "process" && core.kind === "thread")) return undefined;
       context.carry?.(core);
       return [core.id, core.kind, core.maxsize];
     },
     revive(data) {
+      if (isRedisWire(data)) {
+        const id = redisQueueId(data[1], data[2]);
+        const core = routes.outside(id, () => redisCoreFromWire(data));
+        return core.handle(() => new Q(core.kind, ARRIVED, core));
+      }
       const [id, kind, maxsize] = data as [string, ContextName, number];
       const core = routes.arrived(id, kind, maxsize);
       return core.handle(() => new Q(core.kind, ARRIVED, core));
     },
     explain(value, context) {
       if (!(value instanceof Q)) return undefined;
+      if (context.remote) {
+        return 'it is a local Q, which cannot reach an agent on another machine; use a queue in Redis: new Q("redis", { name })';
+      }
       if (context.target === null) {
         return "it is a Q inside message data; pass queues to workers as task arguments instead";
       }
@@ -102,14 +125,41 @@ export class Q<T = unknown> {
    * @param options - `maxsize`, the most messages that may wait (default: no bound).
    */
   constructor(kind?: ContextName, options?: QueueOptions);
+  /**
+   * A queue that lives in Redis under `options.name`, shared by every process that names
+   * it, on any machine. See the README's "Beyond one machine".
+   *
+   * @example
+   * ```ts
+   * const jobs = new Q<string>("redis", { name: "jobs", url: "redis://127.0.0.1:6379" });
+   * ```
+   */
+  constructor(kind: "redis", options: RedisQueueOptions);
   /** @internal A handle to a queue whose home is elsewhere: made by `Q.codecType.revive`. */
   constructor(kind: ContextName, token: symbol, core: QueueCore);
-  constructor(kind: ContextName = "process", options?: QueueOptions | symbol, core?: QueueCore) {
+  constructor(
+    kind: QueueKind = "process",
+    options?: QueueOptions | RedisQueueOptions | symbol,
+    core?: QueueCore,
+  ) {
     if (options === ARRIVED && core) {
       this.#core = core;
       return;
     }
-    expectOneOf("Q kind", kind, CONTEXT_NAMES);
+    if (kind === "redis") {
+      this.#core = newRedisCore(options);
+      return;
+    }
+    expectOneOf("Q kind", kind, [...CONTEXT_NAMES, "redis"]);
+    if (
+      options !== null &&
+      typeof options === "object" &&
+      ("name" in options || "url" in options)
+    ) {
+      throw new ArgumentTypeError(
+        `new Q("${kind}", options): name and url apply to "redis" queues only; a local queue takes maxsize`,
+      );
+    }
     const maxsize = checkMaxsize(options);
     this.#core = new QueueCore(routes.newQueueId(), kind, new Store(maxsize), true, maxsize);
   }
@@ -124,9 +174,9 @@ export class Q<T = unknown> {
     return this.#core.kind === "thread" ? SHARED_DATA : AS_DATA;
   }
 
-  /** `"process"` or `"thread"`: how far this queue reaches. */
-  get kind(): ContextName {
-    return this.#core.kind;
+  /** `"process"` or `"thread"`: how far this queue reaches; `"redis"` for a queue in Redis. */
+  get kind(): QueueKind {
+    return this.#core instanceof RedisCore ? "redis" : this.#core.kind;
   }
 
   /**
@@ -330,8 +380,12 @@ export class Q<T = unknown> {
    */
   async stop(workers: Joinable | Iterable<Joinable>): Promise<this> {
     const list = toJoinables(workers);
-    for (let i = 0; i < list.length; i++) this.end();
+    const core = this.#core;
+    // In Redis, the ENDs of workers that ended without reading them are removed after.
+    const ends = core instanceof RedisCore ? core.backend.putEnds(list.length) : undefined;
+    if (!ends) for (let i = 0; i < list.length; i++) this.end();
     const results = await Promise.allSettled(list.map((worker) => worker.join()));
+    if (ends && core instanceof RedisCore) await core.backend.removeEnds(await ends);
     const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new WorkersFailedError(errors, list.length);
@@ -340,7 +394,7 @@ export class Q<T = unknown> {
 
   /** @internal For `console.log`. */
   get [Symbol.toStringTag](): string {
-    return `Q ${this.#core.kind}`;
+    return `Q ${this.kind}`;
   }
 }
 

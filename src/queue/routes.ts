@@ -43,6 +43,19 @@ export class Routes {
     return core;
   }
 
+  /**
+   * The one core here of a queue that lives outside the tree of contexts (in Redis), which
+   * arrived as `id`: known, or made by `make` and kept, so that the end of a task settles
+   * what it read (`finishRemoteReads`).
+   */
+  outside(id: string, make: () => QueueCore): QueueCore {
+    const known = this.#queues.get(id);
+    if (known) return known;
+    const core = make();
+    this.#queues.set(id, core);
+    return core;
+  }
+
   /** The backend that serves a child's requests to the queue `id`, if it is reachable here. */
   backendOf(id: string): Backend | undefined {
     return this.#queues.get(id)?.backend;

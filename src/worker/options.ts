@@ -18,10 +18,22 @@ export interface WorkerOptions {
   resourceLimits?: ResourceLimits;
   /** A name for the worker, shown in its errors and, for threads, in the inspector. */
   name?: string;
+  /**
+   * `run.with({ cluster })` only: run the task on an agent (`ezq worker`) that serves this
+   * Redis server, not in a local process: a `redis://` URL, or `true` for `EZQ_REDIS_URL`.
+   * Needs `EZQ_SECRET`; the task runs with the agent's environment, not `env`.
+   */
+  cluster?: string | true;
 }
 
 /** The names of the worker options. */
-export const WORKER_OPTION_KEYS: readonly string[] = ["env", "execArgv", "resourceLimits", "name"];
+export const WORKER_OPTION_KEYS: readonly string[] = [
+  "env",
+  "execArgv",
+  "resourceLimits",
+  "name",
+  "cluster",
+];
 
 /** Checks `options` for a worker of `kind`; returns them, frozen, for reuse. */
 export function checkWorkerOptions(
@@ -58,6 +70,18 @@ export function checkWorkerOptions(
     expectOptions(`${what} resourceLimits`, opts.resourceLimits);
   }
   if (opts.name !== undefined) expectString(`${what} name`, opts.name);
+  if (opts.cluster !== undefined) {
+    if (kind !== "process" || what.startsWith("map")) {
+      throw new ArgumentTypeError(
+        `${what} cluster applies to run.with({ cluster }) only; for map use its own cluster option`,
+      );
+    }
+    if (opts.cluster !== true && typeof opts.cluster !== "string") {
+      throw new ArgumentTypeError(
+        `${what} cluster must be a redis:// URL or true (for EZQ_REDIS_URL), received ${preview(opts.cluster)}`,
+      );
+    }
+  }
   return Object.freeze({ ...opts });
 }
 

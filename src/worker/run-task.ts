@@ -2,6 +2,7 @@
 import { isMainThread } from "node:worker_threads";
 import { AS_DATA, decode, encode, SHARED_DATA } from "../codec/codec.js";
 import { routes } from "../queue/routes.js";
+import { redisSettled } from "../redis/backend.js";
 import type { Payload } from "../transport/protocol.js";
 import { type Env, withBytes } from "./api.js";
 import { explainScopeError, loadTask } from "./compile.js";
@@ -25,6 +26,8 @@ export async function runTask(
     throw explainScopeError(thrown, spec);
   } finally {
     routes.finishRemoteReads();
+    // This process may exit once its reply is in: what went to Redis must be there first.
+    await redisSettled();
   }
 }
 

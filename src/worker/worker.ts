@@ -3,11 +3,13 @@ import type { ContextName } from "../constants.js";
 import { ArgumentTypeError, WorkerExitError, WorkerTerminatedError } from "../errors.js";
 import { encodeForWorker } from "../queue/for-worker.js";
 import { routes } from "../queue/routes.js";
+import { secretFromEnv } from "../redis/sign.js";
 import type { Payload } from "../transport/protocol.js";
 import { expectKnownKeys, expectOptions } from "../validate.js";
 import { withBytes } from "./api.js";
 import { CANCEL_KEYS, type CancelOptions, cancelSignal, checkCancelOptions } from "./cancel.js";
 import type { Child, ExitInfo } from "./child.js";
+import { clusterChild, clusterTarget, encodeRunArgs } from "./cluster.js";
 import {
   checkWorkerOptions,
   isDefault,
@@ -109,7 +111,12 @@ export class Worker<R = unknown> {
       );
     }
     const spec = describeTask(task, kind === "process" ? "run(task)" : "runThread(task)");
-    const sent = encodeForWorker(args, "args", kind);
+    const { cluster } = options;
+    // A task for an agent elsewhere: its arguments may carry queues in Redis only.
+    const sent =
+      cluster === undefined
+        ? encodeForWorker(args, "args", kind)
+        : { text: encodeRunArgs(args), queues: [] };
     const signal = cancelSignal(cancel);
     signal?.throwIfAborted();
     this.kind = kind;
@@ -189,8 +196,16 @@ export class Worker<R = unknown> {
   }
 }
 
-/** A child for one task: a thread with default options may be the spare (see spare.ts). */
+/**
+ * A child for one task: a thread with default options may be the spare (see spare.ts); with
+ * `cluster`, a stand-in for the agent that runs it.
+ */
 function startChild(kind: ContextName, options: Readonly<WorkerOptions>): TakenThread {
+  if (options.cluster !== undefined) {
+    const target = clusterTarget("run.with(options) cluster", options.cluster);
+    secretFromEnv("run.with({ cluster })");
+    return { child: clusterChild(target), env: undefined };
+  }
   if (kind === "thread" && isDefault(options)) return spareThread.take();
   return { child: spawnChild(kind, options), env: undefined };
 }

@@ -6,7 +6,17 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 
 /** The layers, lowest first: a file may import its own layer and those below it. */
-export const LAYERS = ["base", "transport", "codec", "queue", "worker", "pool", "face"] as const;
+export const LAYERS = [
+  "base",
+  "transport",
+  "codec",
+  "redis",
+  "queue",
+  "worker",
+  "pool",
+  "face",
+  "cli",
+] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** One import of one ezq file by another, both relative to `src/`. */

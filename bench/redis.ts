@@ -348,6 +348,24 @@ if (want(4)) {
           return serial / parallel;
         },
       },
+      {
+        name: "for reference, what this machine gives now: local map, 2 threads; serial ms / map ms",
+        async run() {
+          const serial = await timed(async () => cpuInputs.map(spinTask));
+          const parallel = await timed(() =>
+            map(
+              (input: { spin: number }) => {
+                let sum = 0;
+                for (let i = 0; i < input.spin; i++) sum += Math.sqrt(i);
+                return sum;
+              },
+              cpuInputs,
+              { num: 2 },
+            ),
+          );
+          return serial / parallel;
+        },
+      },
     ],
     RUNS,
   );

@@ -103,6 +103,8 @@ export class RedisBackend implements Backend {
   #beating = false;
   #lastSize = 0;
   readonly #sending = new Set<Promise<unknown>>();
+  /** Entries acked or handed back here whose script has not yet succeeded: not lost, in flight. */
+  readonly #leaving = new Set<string>();
 
   constructor(spec: RedisQueueSpec) {
     this.name = spec.name;
@@ -163,7 +165,10 @@ export class RedisBackend implements Backend {
     const sids = this.#unhold(owner, ids);
     if (sids.length === 0) return;
     sids.sort(compareIds);
-    void this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS, putsSoFar());
+    this.#leave(
+      sids,
+      this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS, putsSoFar()),
+    );
   }
 
   release(owner: Owner, ids: number[]): void {
@@ -433,7 +438,8 @@ export class RedisBackend implements Backend {
     } finally {
       this.#recover = false;
     }
-    const known = new Set<string>();
+    // Entries held here, or acked or handed back with the script still on its way, are known.
+    const known = new Set<string>(this.#leaving);
     for (const held of this.#held.values()) for (const sid of held.values()) known.add(sid);
     this.#handBack(pending.map((entry) => entry[0]).filter((sid) => !known.has(sid)));
   }
@@ -441,12 +447,16 @@ export class RedisBackend implements Backend {
   #handBack(sids: string[]): void {
     if (sids.length === 0) return;
     sids.sort(compareIds);
-    void this.#send(
-      "hand back",
-      RELEASE,
-      [this.keys.stream],
-      [GROUP, this.consumer, FREE, ...sids],
-    );
+    const args = [GROUP, this.consumer, FREE, ...sids];
+    this.#leave(sids, this.#send("hand back", RELEASE, [this.keys.stream], args, HOLD_MS));
+  }
+
+  /** Remembers `sids` as leaving until `sent` settles, so that a recovery leaves them be. */
+  #leave(sids: string[], sent: Promise<unknown>): void {
+    for (const sid of sids) this.#leaving.add(sid);
+    void sent.finally(() => {
+      for (const sid of sids) this.#leaving.delete(sid);
+    });
   }
 
   #unhold(owner: Owner, ids: number[]): string[] {

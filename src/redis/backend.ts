@@ -227,7 +227,13 @@ export class RedisBackend implements Backend {
     for (const owner of [...this.#held.keys()]) this.releaseOwner(owner);
     if (this.#beating) stopBeating(this.target.url, this.keys.beats, this.consumer);
     this.#beating = false;
-    await this.#send("close", LEAVE, [this.keys.stream, this.keys.beats], [GROUP, this.consumer]);
+    await this.#send(
+      "close",
+      LEAVE,
+      [this.keys.stream, this.keys.beats],
+      [GROUP, this.consumer],
+      HOLD_MS,
+    );
     this.#blocking?.close();
     this.#blocking = undefined;
   }

@@ -9,26 +9,18 @@
  * Usage: npm run soak (after the local soak), or tsx bench/soak-redis.ts [N]
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Q, run } from "ezq";
 import { createClient } from "redis";
+import { countLost, growthFrom10Percent, rssMB } from "./soak-report.js";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const WINDOW = 20_000;
 const FLAT_MB = 50;
 const READERS = 2;
-
-function rssMB(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
 
 const port = await new Promise<number>((resolve) => {
   const server = createServer().listen(0, "127.0.0.1", () => {
@@ -115,13 +107,12 @@ clearInterval(timer);
 await q.stop(workers);
 
 const seconds = (performance.now() - started) / 1000;
-const lost = seen.reduce((missing, bit) => missing + (bit ? 0 : 1), 0);
-const steady = samples.filter((row) => row.done >= N * 0.1);
-const first = steady[0] ?? samples[0];
-const end = samples[samples.length - 1];
+const lost = countLost(seen);
+const measured = growthFrom10Percent(samples, N);
+const { steady, first } = measured;
 const growth = {
-  mainMB: (end?.mainMB ?? 0) - (first?.mainMB ?? 0),
-  workersMB: workers.map((_, i) => (end?.workersMB[i] ?? 0) - (first?.workersMB[i] ?? 0)),
+  mainMB: measured.mainMB,
+  workersMB: measured.workersMB,
   redisMB: Math.max(...steady.map((row) => row.redisMB)) - (first?.redisMB ?? 0),
 };
 const summary = {

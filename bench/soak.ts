@@ -11,8 +11,8 @@
  *
  * Usage: npm run soak [-- N [binary]]
  */
-import { readFileSync } from "node:fs";
 import { NUM_CPUS, Q, run } from "ezq";
+import { countLost, growthFrom10Percent, rssMB } from "./soak-report.js";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const BINARY = process.argv[3] === "binary";
@@ -25,15 +25,6 @@ interface Carrying {
   bytes: Float64Array;
 }
 const FLAT_MB = 50;
-
-function rssMB(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
 
 const q = new Q<number | Carrying>();
 const out = new Q<number | Carrying>();
@@ -102,13 +93,11 @@ clearInterval(timer);
 await q.stop(workers);
 
 const seconds = (performance.now() - started) / 1000;
-const lost = seen.reduce((missing, bit) => missing + (bit ? 0 : 1), 0);
-const steady = samples.filter((row) => row.done >= N * 0.1);
-const first = steady[0] ?? samples[0];
-const end = samples[samples.length - 1];
+const lost = countLost(seen);
+const measured = growthFrom10Percent(samples, N);
 const growth = {
-  mainMB: (end?.mainMB ?? 0) - (first?.mainMB ?? 0),
-  workersMB: workers.map((_, i) => (end?.workersMB[i] ?? 0) - (first?.workersMB[i] ?? 0)),
+  mainMB: measured.mainMB,
+  workersMB: measured.workersMB,
 };
 const summary = {
   messages: N,

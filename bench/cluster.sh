@@ -13,7 +13,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS="${1:-100000}"
-DELAY="${EZQ_NETEM_DELAY:-}"   # e.g. 1ms: each veth adds this latency (tc netem), if set
 export EZQ_SECRET="${EZQ_SECRET:-$(openssl rand -hex 32)}"
 NAMESPACES=(ezq-redis ezq-a1 ezq-a2)
 BR=ezqbr0
@@ -44,7 +43,6 @@ for ns in "${NAMESPACES[@]}"; do
   ip -n "$ns" addr add "10.77.0.$i/24" dev "$ns-v"
   ip -n "$ns" link set "$ns-v" up
   ip -n "$ns" link set lo up
-  if [ -n "$DELAY" ]; then ip netns exec "$ns" tc qdisc add dev "$ns-v" root netem delay "$DELAY"; fi
   i=$((i + 1))
 done
 
@@ -73,7 +71,7 @@ for (let r = 0; r < 5; r++) {
   runs.push(n / (performance.now() - t) * 1000);
 }
 runs.sort((a, b) => a - b);
-console.log(JSON.stringify({ items: n, delay: '${DELAY:-none}', itemsPerSecond: runs.map(Math.round), median: Math.round(runs[2]) }));
+console.log(JSON.stringify({ items: n, itemsPerSecond: runs.map(Math.round), median: Math.round(runs[2]) }));
 process.exit(0);
 " "$ITEMS"
 rm -rf "$DIR"

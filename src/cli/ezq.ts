@@ -69,6 +69,8 @@ try {
     stopping = true;
     log("stopping: finishing the jobs it holds");
     void agent.stop().then(() => process.exit(0));
+    // A server that is gone cannot be told goodbye: leave anyway (what it held comes back).
+    setTimeout(() => process.exit(0), 15_000).unref();
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

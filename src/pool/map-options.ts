@@ -50,7 +50,7 @@ export interface MapOptions {
   /**
    * Run the chunks on agents (`ezq worker`) that serve this Redis server instead of on a
    * local pool: a `redis://` URL, or `true` for `EZQ_REDIS_URL`. Needs `EZQ_SECRET`. `num`
-   * then bounds the chunks in flight (default 16); `kind` and `worker` are the agents' own.
+   * then bounds the chunks in flight (default 8); `kind` and `worker` are the agents' own.
    */
   cluster?: string | true;
 }
@@ -80,7 +80,7 @@ export interface Settings {
 }
 
 /** Chunks in flight to a cluster, by default: enough to keep a few agents busy. */
-const CLUSTER_NUM = 16;
+const CLUSTER_NUM = 8;
 
 const OPTION_KEYS = [
   "args",

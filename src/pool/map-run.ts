@@ -118,7 +118,11 @@ export class MapRun<R> implements BatchSource<R> {
   async #fill(): Promise<void> {
     try {
       while (!this.#stopped()) {
-        if (this.#window.size + Number(this.#outstanding) >= this.#maxWindow) {
+        // On agents a chunk costs a few round trips: one chunk measures the task first,
+        // where a local pool sends many one-item chunks while it measures.
+        const measuring = this.#settings.cluster !== undefined && this.#done === 0;
+        const room = measuring ? 1 : this.#maxWindow;
+        if (this.#window.size + Number(this.#outstanding) >= room) {
           await this.#changed.wait();
           continue;
         }

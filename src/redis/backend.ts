@@ -111,7 +111,8 @@ export class RedisBackend {
    * Entries acked here whose ACK has not reached Redis yet: still in this consumer's
    * pending list, but done. Recovery after a lost connection must not hand them back.
    */
-  readonly #acking = new Set<string>();
+  /** Entries acked or handed back here whose script has not yet succeeded: in flight, not lost. */
+  readonly #leaving = new Set<string>();
   #nextId = 1;
   readonly #requests: TakeRequest[] = [];
   #pumping = false;
@@ -193,12 +194,9 @@ export class RedisBackend {
     const sids = this.#unhold(owner, ids);
     if (sids.length === 0) return;
     sids.sort(compareIds);
-    for (const sid of sids) this.#acking.add(sid);
-    void this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS, putsSoFar()).then(
-      () => {
-        for (const sid of sids) this.#acking.delete(sid);
-      },
-      () => {},
+    this.#leave(
+      sids,
+      this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS, putsSoFar()),
     );
   }
 
@@ -258,7 +256,14 @@ export class RedisBackend {
     for (const owner of [...this.#held.keys()]) this.releaseOwner(owner);
     if (this.#beating) stopBeating(this.target.url, this.keys.beats, this.consumer);
     this.#beating = false;
-    await this.#send("close", LEAVE, [this.keys.stream, this.keys.beats], [GROUP, this.consumer]);
+    // Held 5 s at most: a server that is gone cannot be told goodbye (what was held comes back).
+    await this.#send(
+      "close",
+      LEAVE,
+      [this.keys.stream, this.keys.beats],
+      [GROUP, this.consumer],
+      HOLD_MS,
+    );
     this.#blocking?.close();
     this.#blocking = undefined;
   }
@@ -469,7 +474,8 @@ export class RedisBackend {
     } finally {
       this.#recover = false;
     }
-    const known = new Set<string>(this.#acking);
+    // Entries held here, or acked or handed back with the script still on its way, are known.
+    const known = new Set<string>(this.#leaving);
     for (const held of this.#held.values()) for (const sid of held.values()) known.add(sid);
     this.#handBack(pending.map((entry) => entry[0]).filter((sid) => !known.has(sid)));
   }
@@ -477,12 +483,21 @@ export class RedisBackend {
   #handBack(sids: string[]): void {
     if (sids.length === 0) return;
     sids.sort(compareIds);
-    void this.#send(
-      "hand back",
-      RELEASE,
-      [this.keys.stream],
-      [GROUP, this.consumer, FREE, ...sids],
+    const args = [GROUP, this.consumer, FREE, ...sids];
+    this.#leave(sids, this.#send("hand back", RELEASE, [this.keys.stream], args, HOLD_MS));
+  }
+
+  /** Remembers `sids` as leaving until `sent` settles, so that a recovery leaves them be. */
+  #leave(sids: string[], sent: Promise<unknown>): void {
+    for (const sid of sids) this.#leaving.add(sid);
+    void sent.then(
+      () => this.#forget(sids),
+      () => this.#forget(sids),
     );
+  }
+
+  #forget(sids: string[]): void {
+    for (const sid of sids) this.#leaving.delete(sid);
   }
 
   #unhold(owner: Owner, ids: number[]): string[] {

@@ -4,6 +4,8 @@
  * and writes a chart of each ratio table into bench/charts.
  *
  * Arguments name the groups to run (`npm run bench -- binary`); none runs them all.
+ * `BENCH_TABLES=binary-q-thread,binary-map` runs only the binary tables whose chart name
+ * starts with one of those (for work on one path; BENCHMARKS.md quotes whole runs).
  */
 import { availableParallelism, cpus } from "node:os";
 import { NUM_CPUS, version } from "ezq";
@@ -141,8 +143,10 @@ if (wanted("summer"))
 
 if (wanted("binary")) {
   console.log(`\n${binary.note}`);
+  const only = process.env.BENCH_TABLES?.split(",");
   for (const [i, make] of binary.tables.entries()) {
     const { title, chart, contenders, versus } = make();
+    if (only && !only.some((prefix) => chart.startsWith(prefix))) continue;
     const rows = await compare(contenders, RUNS);
     const rowOf = (contender: (typeof contenders)[number]) =>
       rows[contenders.indexOf(contender)] as Row;

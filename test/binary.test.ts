@@ -257,6 +257,41 @@ describe.each(KINDS)("a dead %s reader of binary messages", (kind, start) => {
   );
 });
 
+describe("what a sender keeps stays whole once its bytes went to a thread", () => {
+  it("a map chunk of copied arrays is rerun with every byte when its thread dies", async () => {
+    // The first attempt at item 1 ends its thread; the rerun must see the same bytes.
+    const tried = new Int32Array(new SharedArrayBuffer(4));
+    const items = [0, 1, 2, 3].map((i) => new Uint8Array(100_000).fill(i + 1));
+    const sums = await map(
+      (xs: Uint8Array, flag: Int32Array) => {
+        if (xs[0] === 2 && Atomics.add(flag, 0, 1) === 0) process.exit(3);
+        let sum = 0;
+        for (const x of xs) sum += x;
+        return sum;
+      },
+      items,
+      { kind: "thread", num: 1, chunkSize: 1, args: [tried] },
+    );
+    expect(sums).toEqual([100_000, 200_000, 300_000, 400_000]);
+    expect(tried[0]).toBe(2); // the attempt that died, then the rerun
+    // What was sent was a copy: the caller's arrays are untouched.
+    expect(items.map((xs) => xs.length)).toEqual([100_000, 100_000, 100_000, 100_000]);
+  });
+
+  it("a message whose thread reader died holding it reaches the next reader whole", async () => {
+    const q = new Q<Float64Array>("thread");
+    q.put(new Float64Array(1000).fill(7));
+    const reader = runThread(async (queue: Q<Float64Array>) => {
+      const msg = await queue.get();
+      if (msg.data.length === 1000) process.exit(5); // dies before its next get() acks it
+    }, q);
+    await expect(reader.join()).rejects.toMatchObject({ exitCode: 5 });
+    const msg = await q.get();
+    expect(msg.data.length).toBe(1000);
+    expect(msg.data.every((x) => x === 7)).toBe(true);
+  });
+});
+
 describe("move() at its limits", () => {
   it("refuses a SharedArrayBuffer with an ArgumentTypeError that says to pass it as it is", async () => {
     const { ArgumentTypeError, move } = await import("ezq");

@@ -37,7 +37,8 @@ export class QueueClient {
 
   /**
    * Sends a request frame built around a fresh request id; `onReply` gets the reply.
-   * `attached` lists the payloads in it that hold bytes (see `Link.send`).
+   * `attached` lists the payloads in it that hold bytes, which this context lets go of once
+   * sent (see `Link.send`).
    */
   request(
     build: (id: number) => QueueFrame,
@@ -46,7 +47,7 @@ export class QueueClient {
   ): number {
     const id = this.#nextRequest++;
     this.#waiting.set(id, onReply);
-    this.link.send(Channel.queue, build(id), attached);
+    this.link.send(Channel.queue, build(id), undefined, attached);
     return id;
   }
 
@@ -55,8 +56,9 @@ export class QueueClient {
     if (this.#waiting.has(id)) this.#waiting.set(id, late);
   }
 
+  /** Sends a frame; `attached` as for `request`. */
   send(frame: QueueFrame, attached?: readonly Packed[]): void {
-    this.link.send(Channel.queue, frame, attached);
+    this.link.send(Channel.queue, frame, undefined, attached);
   }
 }
 

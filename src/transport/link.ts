@@ -9,7 +9,7 @@
  */
 
 import type { Port } from "./port.js";
-import type { Frame, Packed } from "./protocol.js";
+import type { Attached, Frame, Packed } from "./protocol.js";
 
 /** Frames beyond this many are flushed at once rather than at the end of the tick. */
 const MAX_BATCH = 4096;
@@ -19,7 +19,7 @@ export class Link {
   readonly #port: Port;
   #outbox: Frame[] = [];
   /** The packed payloads the outbox holds, for the port to move their bytes. */
-  #attached: Packed[] = [];
+  #attached: Attached = { kept: [], given: [] };
   #scheduled = false;
   #closed = false;
   readonly #handlers = new Map<number, (payload: unknown) => void>();
@@ -44,11 +44,19 @@ export class Link {
   /**
    * Queues a frame; it leaves with the others at the end of this tick. `attached` names the
    * packed payloads inside it (found by the sender, which knows where they are, so that no
-   * frame is scanned for bytes).
+   * frame is scanned for bytes). `kept` stay the sender's after the send (a message held for
+   * redelivery); `given` are let go of once sent (a put from a worker, a result), so their
+   * own buffers may be handed over instead of a copy.
    */
-  send(channel: number, payload: unknown, attached?: readonly Packed[]): void {
+  send(
+    channel: number,
+    payload: unknown,
+    kept?: readonly Packed[],
+    given?: readonly Packed[],
+  ): void {
     if (this.#closed) return;
-    if (attached) for (const packed of attached) this.#attached.push(packed);
+    if (kept) for (const packed of kept) this.#attached.kept.push(packed);
+    if (given) for (const packed of given) this.#attached.given.push(packed);
     const last = this.#outbox[this.#outbox.length - 1];
     if (last?.[0] === channel && this.#mergers.get(channel)?.(last[1], payload)) return;
     this.#outbox.push([channel, payload]);
@@ -71,7 +79,7 @@ export class Link {
     const batch = this.#outbox;
     const attached = this.#attached;
     this.#outbox = [];
-    this.#attached = [];
+    this.#attached = { kept: [], given: [] };
     this.#port.post(batch, attached);
   }
 
@@ -114,7 +122,7 @@ export class Link {
     if (this.#closed) return;
     this.#closed = true;
     this.#outbox = [];
-    this.#attached = [];
+    this.#attached = { kept: [], given: [] };
     for (const listener of this.#closeListeners.splice(0)) listener();
   }
 }

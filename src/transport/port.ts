@@ -8,14 +8,14 @@ import { createRequire } from "node:module";
 import type { Socket } from "node:net";
 import type { MessagePort, Worker as ThreadWorker } from "node:worker_threads";
 import { BatchReader, BYTE_PIPE_FD, writeBatch } from "./byte-pipe.js";
-import type { Frame, Packed } from "./protocol.js";
+import type { Attached, Frame } from "./protocol.js";
 
 const require = createRequire(import.meta.url);
 
 /** The raw pipe under a `Link`. */
 export interface Port {
   /** Posts a batch; `attached` are the packed payloads inside it, whose bytes go as bytes. */
-  post(batch: Frame[], attached: Packed[]): void;
+  post(batch: Frame[], attached: Attached): void;
   onBatch(listener: (batch: Frame[]) => void): void;
   onClose(listener: () => void): void;
   /** Keep the event loop alive while this port has work. */
@@ -71,7 +71,7 @@ function messagingPort(
   close: () => void,
 ): Port {
   return {
-    post: (batch, attached) => end.postMessage(batch, transferOf(attached)),
+    post: (batch, attached) => postWithBytes(end, batch, attached),
     onBatch: (listener) => end.on("message", listener),
     onClose: (listener) => end.once(closeEvent, listener),
     ref: () => end.ref(),
@@ -83,13 +83,51 @@ function messagingPort(
 }
 
 /**
- * The moved buffers among `attached`: a thread takes them over (transfer); every other
- * buffer is cloned by `postMessage` (a copy) or shared (a SharedArrayBuffer).
+ * Posts a batch to a thread with its bytes transferred rather than cloned (a clone copies
+ * twice: into a serialization buffer and out of it). Moved and given buffers go as they
+ * are; a kept payload lends its place to a private copy of each buffer for the length of
+ * the (synchronous) `postMessage`, so that it stays whole for a later delivery. Shared
+ * buffers stay shared.
  */
-function transferOf(attached: Packed[]): ArrayBuffer[] | undefined {
-  const moved = new Set<ArrayBuffer>();
-  for (const packed of attached) if (packed.m) for (const buffer of packed.m) moved.add(buffer);
-  return moved.size > 0 ? [...moved] : undefined;
+function postWithBytes(end: ThreadWorker | MessagePort, batch: Frame[], attached: Attached): void {
+  const { kept, given } = attached;
+  if (kept.length === 0 && given.length === 0) {
+    end.postMessage(batch);
+    return;
+  }
+  const transfer = new Set<ArrayBuffer>();
+  for (const packed of given) {
+    for (const buffer of packed.b) if (buffer instanceof ArrayBuffer) transfer.add(buffer);
+  }
+  const lent: Array<
+    [buffers: Array<ArrayBuffer | SharedArrayBuffer>, index: number, own: ArrayBuffer]
+  > = [];
+  const copies = new Map<ArrayBuffer, ArrayBuffer>();
+  for (const packed of kept) {
+    const moved = packed.m;
+    const buffers = packed.b;
+    for (let i = 0; i < buffers.length; i++) {
+      const own = buffers[i];
+      if (!(own instanceof ArrayBuffer) || transfer.has(own)) continue;
+      if (moved?.includes(own)) {
+        transfer.add(own); // delivered once: the bytes go, nothing is kept
+        continue;
+      }
+      let copy = copies.get(own);
+      if (!copy) {
+        copy = own.slice(0);
+        copies.set(own, copy);
+        transfer.add(copy);
+      }
+      buffers[i] = copy;
+      lent.push([buffers, i, own]);
+    }
+  }
+  try {
+    end.postMessage(batch, [...transfer]);
+  } finally {
+    for (const [buffers, index, own] of lent) buffers[index] = own;
+  }
 }
 
 /** The IPC message that stands for the next batch of the byte pipe. */
@@ -103,11 +141,12 @@ function sendBatch(
   send: (message: unknown, done: () => void) => void,
   pipe: Socket | undefined,
   writes: WriteTracker,
-): (batch: Frame[], attached: Packed[]) => void {
+): (batch: Frame[], attached: Attached) => void {
   return (batch, attached) => {
-    if (attached.length > 0 && pipe && !pipe.destroyed) {
+    const packed = [...attached.kept, ...attached.given];
+    if (packed.length > 0 && pipe && !pipe.destroyed) {
       // Bytes first: the marker usually finds them there already.
-      writeBatch(pipe, batch, attached, writes.start());
+      writeBatch(pipe, batch, packed, writes.start());
       send(ON_PIPE, writes.start());
     } else send(batch, writes.start());
   };

@@ -36,6 +36,18 @@ export interface Packed {
 /** Encoded data: text, or text with the buffers it refers to. */
 export type Payload = string | Packed;
 
+/**
+ * The packed payloads inside a batch, by what the sender does with them afterwards. A
+ * thread gets the bytes of both by transfer, which is cheaper than `postMessage`'s clone
+ * (a copy into a serialization buffer, then another out of it): a given payload is sent
+ * once and hands its own buffers over; a kept one (a message held for redelivery, a map
+ * chunk held for a rerun) stays whole, and a private copy of its bytes is what moves.
+ */
+export interface Attached {
+  readonly kept: Packed[];
+  readonly given: Packed[];
+}
+
 /** The packed payloads among `payloads` (a send attaches them, so that the port moves their bytes). */
 export function packedIn(payloads: readonly Payload[]): Packed[] | undefined {
   let out: Packed[] | undefined;

@@ -16,8 +16,8 @@ import {
   wrap,
 } from "comlink";
 import type { Link } from "../transport/link.js";
-import type { Payload } from "../transport/protocol.js";
-import { rpcEndpoint } from "../transport/rpc.js";
+import type { Packed, Payload } from "../transport/protocol.js";
+import { type GivenPacked, rpcEndpoint } from "../transport/rpc.js";
 import { decodeThrown, encodeThrown } from "./outcome.js";
 import type { TaskSpec } from "./task.js";
 
@@ -54,7 +54,7 @@ const throwThroughCodec: TransferHandler<Thrown, Payload> = {
   canHandle: (value): value is Thrown => comlinkThrow.canHandle(value),
   serialize: ({ value }) => {
     const payload = encodeThrown(value);
-    return [payload, attachmentsOf(payload)];
+    return [payload, transferListOf(payload, true)];
   },
   deserialize: (text) => {
     throw decodeThrown(text);
@@ -62,19 +62,22 @@ const throwThroughCodec: TransferHandler<Thrown, Payload> = {
 };
 
 /**
- * comlink's transfer list of a value that holds `payload`: the packed payload itself, which
- * the RPC endpoint hands to the link as an attachment (so the port moves its bytes).
+ * `value` (which holds `payload`), told to comlink to travel with the payload's bytes
+ * attached: comlink's transfer list carries the packed payload itself, which the RPC
+ * endpoint hands to the link (so the port moves its bytes). `given`: the sender lets go of
+ * the payload once sent (a result, a run's arguments), so its buffers may be handed over;
+ * otherwise (a map chunk, kept for a rerun) the payload stays whole.
  */
-function attachmentsOf(payload: Payload): Parameters<typeof transfer>[1] {
-  return typeof payload === "string"
-    ? []
-    : [payload as unknown as Parameters<typeof transfer>[1][number]];
+export function withBytes<T extends object | string>(value: T, payload: Payload, given = false): T {
+  if (typeof payload === "string" || typeof value !== "object") return value;
+  return transfer(value, transferListOf(payload, given));
 }
 
-/** `value` (which holds `payload`), told to comlink to travel with the payload's bytes attached. */
-export function withBytes<T extends object | string>(value: T, payload: Payload): T {
-  if (typeof payload === "string" || typeof value !== "object") return value;
-  return transfer(value, attachmentsOf(payload));
+/** comlink's transfer list for `payload` (see `withBytes`). */
+function transferListOf(payload: Payload, given: boolean): Parameters<typeof transfer>[1] {
+  if (typeof payload === "string") return [];
+  const entry: Packed | GivenPacked = given ? { given: payload } : payload;
+  return [entry as unknown as Parameters<typeof transfer>[1][number]];
 }
 
 /** Both ends must agree on how errors travel; setting it twice is harmless. */

@@ -38,7 +38,7 @@ if (inProcess) {
   // Node would, with code 1, once the parent has been told why.
   process.on("uncaughtException", (error) => {
     const thrown = encodeThrown(error);
-    link.send(Channel.control, ["fatal", thrown] satisfies ControlFrame, packedIn([thrown]));
+    link.send(Channel.control, ["fatal", thrown] satisfies ControlFrame, [], packedIn([thrown]));
     leave(1);
   });
 }

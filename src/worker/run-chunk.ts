@@ -91,7 +91,7 @@ function succeeded(values: unknown[], started: number): ChunkDone {
   routes.finishRemoteReads();
   try {
     const encoded = encode(values, "result", RESULT_CONTEXT);
-    return withBytes({ values: encoded, ms: performance.now() - started }, encoded);
+    return withBytes({ values: encoded, ms: performance.now() - started }, encoded, true);
   } catch (thrown) {
     throw new ChunkError(thrown, 0, []); // a result that cannot cross fails the whole chunk
   }

@@ -21,7 +21,7 @@ export async function runTask(
     if (env) adoptEnv(env);
     const task = await loadTask(spec);
     const value = encode(await task(...(decode(args) as unknown[])), "result", RESULT_CONTEXT);
-    return withBytes(value, value);
+    return withBytes(value, value, true);
   } catch (thrown) {
     throw explainScopeError(thrown, spec);
   } finally {

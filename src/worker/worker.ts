@@ -125,7 +125,7 @@ export class Worker<R = unknown> {
     routes.holdUntil(sent.queues, child.exited);
     this.pid = child.pid;
     this.threadId = child.threadId;
-    this.#result = this.#settle(child.api.run(spec, withBytes(sent.text, sent.text), env));
+    this.#result = this.#settle(child.api.run(spec, withBytes(sent.text, sent.text, true), env));
     if (signal) this.#stopOn(signal);
     // join() is how results and errors are observed: a failure must not crash the process
     // as an unhandled rejection, nor vanish if nobody ever asks (see unjoined.ts).

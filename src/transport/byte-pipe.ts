@@ -68,9 +68,16 @@ interface Filling {
   filled: number;
 }
 
-/** Reads frames from the pipe and hands each batch over, its buffers in place. */
+/** Where reads land while no buffer is being filled (a header, or small frames). */
+const SCRATCH_BYTES = 64 * 1024;
+
+/**
+ * Reads frames from the pipe and hands each batch over, its buffers in place. It is fed
+ * chunks (`push`), or it tells where the next read should land (`target`, then `read`).
+ */
 export class BatchReader {
   readonly #onBatch: (batch: Frame[]) => void;
+  #scratch: Uint8Array | undefined;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   /** The frame whose buffers are being filled. */
@@ -78,6 +85,36 @@ export class BatchReader {
 
   constructor(onBatch: (batch: Frame[]) => void) {
     this.#onBatch = onBatch;
+  }
+
+  /**
+   * Where the next read should land: the unfilled rest of the buffer being filled, so that
+   * its bytes need no copy, or a scratch buffer while a header is read.
+   */
+  target(): Uint8Array {
+    const current = this.#current;
+    if (current) {
+      const view = current.views[current.at] as Uint8Array;
+      return view.subarray(current.filled);
+    }
+    this.#scratch ??= new Uint8Array(SCRATCH_BYTES);
+    return this.#scratch;
+  }
+
+  /** `n` bytes were read into `into`, which `target` returned. */
+  read(n: number, into: Uint8Array): void {
+    const current = this.#current;
+    if (into === this.#scratch || !current) {
+      // A copy: the scratch buffer is read into again, and a header may wait in pending.
+      this.push(Buffer.from(into.subarray(0, n)));
+      return;
+    }
+    current.filled += n;
+    if (current.filled === (current.views[current.at] as Uint8Array).length) {
+      current.at++;
+      current.filled = 0;
+      this.#skipEmpty(current);
+    }
   }
 
   /** Takes the next chunk read from the pipe. */

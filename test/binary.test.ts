@@ -257,6 +257,25 @@ describe.each(KINDS)("a dead %s reader of binary messages", (kind, start) => {
   );
 });
 
+describe.each(KINDS)("large messages to %s readers", (kind, start) => {
+  it("sent one by one as they are put, reach two readers exactly once when one is killed", async () => {
+    const q = new Q<{ id: number; bytes: Uint8Array }>(kind);
+    const out = new Q<[number, number]>(kind);
+    const readers = [start(echoBytes, q, out), start(echoBytes, q, out)];
+    const total = 40;
+    const size = 300_000; // large: each leaves as soon as it is put
+    for (let id = 0; id < total; id++) q.put({ id, bytes: new Uint8Array(size).fill(id) });
+    await eventually(() => out.qsize() >= 5);
+    const victim = readers[0] as { pid?: number; terminate(): Promise<void> };
+    if (kind === "process") process.kill(victim.pid as number, "SIGKILL");
+    else await victim.terminate();
+    await q.stop(readers).catch(() => undefined);
+    const seen = (await collect(out.items())).map((msg) => msg.data);
+    for (const [id, sum] of seen) expect(sum).toBe(id * size);
+    expect(new Set(seen.map(([id]) => id)).size).toBe(total);
+  });
+});
+
 describe("what a sender keeps stays whole once its bytes went to a thread", () => {
   it("a map chunk of copied arrays is rerun with every byte when its thread dies", async () => {
     // The first attempt at item 1 ends its thread; the rerun must see the same bytes.

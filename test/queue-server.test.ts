@@ -92,4 +92,73 @@ describe("QueueServer", () => {
     server.handle(["take", "elsewhere", 1, 1]);
     expect(replies()).toEqual([]);
   });
+
+  describe("a burst of large messages", () => {
+    // 256 KB of text or bytes makes a message large (store.ts).
+    const large = (tag: string) => `s${tag}${"x".repeat(300_000)}`;
+    const kinds = (frames: QueueFrame[]) =>
+      frames.map((frame) => [frame[0], frame[1], (frame[2] as unknown[]).length, frame[4]]);
+
+    it("goes to a waiting take message by message as it is put, then the take is closed", async () => {
+      const store = new Store();
+      const { link, sent } = fakeLink();
+      const server = new QueueServer(link, { tracked: true }, () => store);
+      server.handle(["take", "q", 5, 10]);
+      store.put([[large("a"), "", 0]]);
+      // Sent at once (flushed), while the producer is still in its synchronous loop.
+      expect(kinds(sent.splice(0) as QueueFrame[])).toEqual([["took", 5, 1, 1]]);
+      store.put([[large("b"), "", 0]]);
+      expect(kinds(sent.splice(0) as QueueFrame[])).toEqual([["took", 5, 1, 1]]);
+      store.put([["s-small", "", 0]]); // small: waits for the end of the burst
+      expect(sent).toEqual([]);
+      await Promise.resolve();
+      link.flush();
+      expect(kinds(sent.splice(0) as QueueFrame[])).toEqual([["took", 5, 1, undefined]]);
+      // Closed: a later message waits for a new take.
+      store.put([[large("c"), "", 0]]);
+      await Promise.resolve();
+      link.flush();
+      expect(sent).toEqual([]);
+      expect(store.size()).toBe(1);
+    });
+
+    it("stops at the take's count and at an END, and a take cut short gets a last reply", async () => {
+      const store = new Store();
+      const { link, sent } = fakeLink();
+      const server = new QueueServer(link, { tracked: true }, () => store);
+      server.handle(["take", "q", 1, 2]);
+      store.put([[large("a"), "", 0]]);
+      store.put([[large("b"), "", 0]]);
+      store.put([[large("c"), "", 0]]);
+      link.flush();
+      // The second message fills the take: its reply closes it; the third waits.
+      expect(kinds(sent.splice(0) as QueueFrame[])).toEqual([
+        ["took", 1, 1, 1],
+        ["took", 1, 1, undefined],
+      ]);
+      expect(store.size()).toBe(1);
+
+      server.handle(["take", "q", 2, 5]); // answered at once with what waits
+      server.handle(["take", "q", 3, 5]);
+      store.put([[large("d"), "", 0]]);
+      server.handle(["cancel", "q", 3]);
+      link.flush();
+      expect(kinds(sent.splice(0) as QueueFrame[])).toEqual([
+        ["took", 2, 1, undefined],
+        ["took", 3, 1, 1],
+        ["took", 3, 0, undefined],
+      ]);
+
+      server.handle(["take", "q", 4, 5]);
+      store.put([
+        [large("e"), "", 0],
+        ["s", "END", 0],
+        [large("f"), "", 0],
+      ]);
+      link.flush();
+      // Never past an END: the reader that reads it stops there.
+      expect(kinds(sent.splice(0) as QueueFrame[])).toEqual([["took", 4, 2, undefined]]);
+      expect(store.size()).toBe(1);
+    });
+  });
 });

@@ -14,11 +14,22 @@ export interface Owner {
   readonly tracked: boolean;
 }
 
-/** A request for up to `n` messages; `done` is called once, now or when messages arrive. */
+/**
+ * A request for up to `n` messages; `done` is called once, now or when messages arrive,
+ * or, for a `streams` request, once per large message of a burst of puts (with `more`)
+ * and a last time at the end of the burst.
+ */
 export interface TakeRequest {
   readonly owner: Owner;
   readonly n: number;
-  done(items: Item[], remaining: number): void;
+  /**
+   * True when the requester takes a burst of large messages one by one as they are put
+   * (`done` with `more`), so that the first is on its way while the producer still
+   * copies the next; only a reader in another context asks, through its home's server.
+   */
+  readonly streams?: boolean;
+  /** `more`: the take stays open, more of this burst may follow; the last call has none. */
+  done(items: Item[], remaining: number, more?: boolean): void;
   /** The take can never be served (see starvation.ts); absent where that cannot be known. */
   fail?(error: Error): void;
 }

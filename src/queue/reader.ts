@@ -125,23 +125,25 @@ export class Reader {
     const request: TakeRequest = {
       owner: this.#owner,
       n,
-      done: (items) => this.#receive(request, items),
+      done: (items, _remaining, more) => this.#receive(request, items, more === true),
       fail: (error) => this.#fail(request, error),
     };
     this.#pending = request;
     this.#backend.take(request);
   }
 
-  #receive(request: TakeRequest, items: Item[]): void {
-    if (this.#pending === request) this.#pending = null;
-    // A take that waited on an empty queue measures idleness, not the round trip: cap it.
-    const rtt = Math.min(performance.now() - this.#sentAt, 2);
-    this.#rtt += ALPHA * (rtt - this.#rtt);
+  /** `more`: the take is still open (a burst of large messages arrives one by one). */
+  #receive(request: TakeRequest, items: Item[], more: boolean): void {
     for (const item of items) {
       const waiter = this.#waiting.shift();
       if (waiter) waiter.resolve(item);
       else this.#buffer.push(item);
     }
+    if (more) return;
+    if (this.#pending === request) this.#pending = null;
+    // A take that waited on an empty queue measures idleness, not the round trip: cap it.
+    const rtt = Math.min(performance.now() - this.#sentAt, 2);
+    this.#rtt += ALPHA * (rtt - this.#rtt);
     if (this.#waiting.length > 0) this.#request();
   }
 

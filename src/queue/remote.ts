@@ -29,7 +29,8 @@ export class QueueClient {
       const id = reply[1] as number;
       const handler = this.#waiting.get(id);
       if (handler) {
-        this.#waiting.delete(id);
+        // A take served message by message (a burst of large ones) has more replies coming.
+        if (!(reply[0] === "took" && reply[4] === 1)) this.#waiting.delete(id);
         handler(reply);
       }
     });
@@ -118,11 +119,11 @@ export class RemoteBackend implements Backend {
     const id = this.#client.request(
       (req) => ["take", this.#qid, req, request.n],
       (frame) => {
-        this.#requests.delete(request);
-        const [, , items, remaining] = frame as ["took", number, Item[], number];
+        const [, , items, remaining, more] = frame as ["took", number, Item[], number, 1?];
+        if (!more) this.#requests.delete(request);
         this.#heard(remaining);
         this.#hold(request.owner, items);
-        request.done(items, remaining);
+        request.done(items, remaining, more === 1);
       },
     );
     this.#requests.set(request, id);

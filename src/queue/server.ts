@@ -30,8 +30,11 @@ export class QueueServer {
   readonly #link: Link;
   readonly #owner: Owner;
   readonly #backendOf: BackendOf;
-  /** Takes not yet served, by the child's request id. */
-  readonly #pending = new Map<number, { backend: Backend; request: TakeRequest }>();
+  /** Takes not yet served, by the child's request id; `streamed` once a part was sent. */
+  readonly #pending = new Map<
+    number,
+    { backend: Backend; request: TakeRequest; streamed?: boolean }
+  >();
   /** Every backend the child used: what it holds there goes back when it is gone. */
   readonly #touched = new Set<Backend>();
 
@@ -81,9 +84,18 @@ export class QueueServer {
     const request: TakeRequest = {
       owner: this.#owner,
       n,
-      done: (items: Item[], remaining: number) => {
-        this.#pending.delete(id);
-        this.#reply(["took", id, items, remaining], packedAt(items, 1));
+      streams: true,
+      done: (items: Item[], remaining: number, more?: boolean) => {
+        if (!more) {
+          this.#pending.delete(id);
+          this.#reply(["took", id, items, remaining], packedAt(items, 1));
+          return;
+        }
+        const entry = this.#pending.get(id);
+        if (entry) entry.streamed = true;
+        this.#reply(["took", id, items, remaining, 1], packedAt(items, 1));
+        // A large message leaves now, not at the end of the producer's burst.
+        this.#link.flush();
       },
     };
     this.#pending.set(id, { backend, request });
@@ -95,6 +107,8 @@ export class QueueServer {
     if (!entry) return;
     this.#pending.delete(id);
     entry.backend.cancel(entry.request);
+    // A take cut short in mid-stream gets its last reply, so the child forgets it.
+    if (entry.streamed) this.#reply(["took", id, [], entry.backend.size()]);
   }
 
   #count(qid: string, id: number): void {

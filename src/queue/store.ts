@@ -4,11 +4,25 @@
  * goes back to the front if the owner dies, so a dead worker loses no message.
  */
 import { END_KIND } from "../msg.js";
-import { type Item, isMoved, type WireMsg } from "../transport/protocol.js";
+import { type Item, isMoved, type Payload, type WireMsg } from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 import { Deque } from "./deque.js";
 import { type Starvable, starvation } from "./starvation.js";
 import { WaitingPuts } from "./waiting-puts.js";
+
+/**
+ * A message at least this large (text characters plus bytes) goes to a streaming take as
+ * soon as it is put, instead of at the end of the burst: its reader starts on it while the
+ * producer still encodes the next. Smaller ones keep going in one batch per burst.
+ */
+const LARGE = 256 * 1024;
+
+function isLarge(payload: Payload): boolean {
+  if (typeof payload === "string") return payload.length >= LARGE;
+  let size = payload.t.length;
+  for (const buffer of payload.b) size += buffer.byteLength;
+  return size >= LARGE;
+}
 
 /** The home of a queue. */
 export class Store implements Backend, Starvable {
@@ -21,6 +35,8 @@ export class Store implements Backend, Starvable {
   readonly #leases = new Map<Owner, Map<number, Item>>();
   #nextId = 1;
   #serving = false;
+  /** Streaming takes served part of a burst already, with how many messages they got. */
+  readonly #streamed = new Map<TakeRequest, number>();
   /** Takes of this context's own readers waiting here (see starvation.ts). */
   #homeWaiting = 0;
 
@@ -30,9 +46,12 @@ export class Store implements Backend, Starvable {
   }
 
   put(msgs: WireMsg[]): void {
+    let large = false;
     for (const [payload, kind, order] of msgs) {
       this.#items.push([this.#nextId++, payload, kind, order]);
+      large ||= isLarge(payload);
     }
+    if (large) this.#stream();
     this.#scheduleServe();
   }
 
@@ -95,7 +114,7 @@ export class Store implements Backend, Starvable {
   }
 
   releaseOwner(owner: Owner): void {
-    for (const request of this.#waiters) if (request.owner === owner) this.#waiters.delete(request);
+    for (const request of this.#waiters) if (request.owner === owner) this.#unwait(request);
     const lease = this.#leases.get(owner);
     if (!lease) return;
     this.#leases.delete(owner);
@@ -129,9 +148,9 @@ export class Store implements Backend, Starvable {
     this.#scheduleServe();
   }
 
-  #grab(request: TakeRequest): Item[] {
+  #grab(request: TakeRequest, n = request.n): Item[] {
     const out: Item[] = [];
-    while (out.length < request.n && this.#items.length > 0) {
+    while (out.length < n && this.#items.length > 0) {
       const item = this.#items.shift() as Item;
       out.push(item);
       if (item[2] === END_KIND) break; // never deliver past an END: each reader stops at its own
@@ -155,6 +174,7 @@ export class Store implements Backend, Starvable {
 
   /** A waiting take is served or withdrawn; the watch for starved reads ends with the last one here. */
   #unwait(request: TakeRequest): void {
+    this.#streamed.delete(request);
     if (!this.#waiters.delete(request) || request.owner.tracked) return;
     if (--this.#homeWaiting === 0) starvation.unwatch(this);
   }
@@ -164,6 +184,32 @@ export class Store implements Backend, Starvable {
     return this.hasRoom(n) || this.#items.length === 0;
   }
 
+  /**
+   * Hands what waits now to the first streaming take, which stays open (`more`) until the
+   * burst ends, its count is reached or it reads an END; then it goes to the back of the
+   * line, so that readers take turns as they do batch by batch.
+   */
+  #stream(): void {
+    for (const request of this.#waiters) {
+      if (!request.streams) continue;
+      const got = this.#streamed.get(request) ?? 0;
+      const items = this.#grab(request, request.n - got);
+      if (items.length === 0) return;
+      const total = got + items.length;
+      const ended = total >= request.n || (items[items.length - 1] as Item)[2] === END_KIND;
+      if (ended) {
+        this.#unwait(request);
+        request.done(items, this.#items.length);
+      } else {
+        this.#waiters.delete(request);
+        this.#waiters.add(request);
+        this.#streamed.set(request, total);
+        request.done(items, this.#items.length, true);
+      }
+      return;
+    }
+  }
+
   /** Serves waiters once per microtask, so a burst of puts is delivered in few batches. */
   #scheduleServe(): void {
     if (this.#serving || this.#waiters.size === 0) return;
@@ -171,9 +217,11 @@ export class Store implements Backend, Starvable {
     queueMicrotask(() => {
       this.#serving = false;
       for (const request of this.#waiters) {
-        if (this.#items.length === 0) break;
+        const got = this.#streamed.get(request);
+        if (this.#items.length === 0 && got === undefined) continue;
         this.#unwait(request);
-        request.done(this.#grab(request), this.#items.length);
+        // A take that streamed part of the burst ends here, with what is left or nothing.
+        request.done(this.#grab(request, request.n - (got ?? 0)), this.#items.length);
       }
     });
   }

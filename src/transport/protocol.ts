@@ -94,7 +94,7 @@ export type QueueFrame =
   | ["rel", qid: string, ids: number[]]
   | ["count", qid: string, req: number]
   | ["putw", qid: string, req: number, msgs: WireMsg[]]
-  | ["took", req: number, items: Item[], remaining: number]
+  | ["took", req: number, items: Item[], remaining: number, more?: 1]
   | ["counted", req: number, size: number]
   | ["room", req: number, size: number];
 

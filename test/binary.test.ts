@@ -299,14 +299,14 @@ describe("what a sender keeps stays whole once its bytes went to a thread", () =
 
   it("a message whose thread reader died holding it reaches the next reader whole", async () => {
     const q = new Q<Float64Array>("thread");
-    q.put(new Float64Array(1000).fill(7));
+    q.put(new Float64Array(100_000).fill(7)); // large enough to go by transfer
     const reader = runThread(async (queue: Q<Float64Array>) => {
       const msg = await queue.get();
-      if (msg.data.length === 1000) process.exit(5); // dies before its next get() acks it
+      if (msg.data.length === 100_000) process.exit(5); // dies before its next get() acks it
     }, q);
     await expect(reader.join()).rejects.toMatchObject({ exitCode: 5 });
     const msg = await q.get();
-    expect(msg.data.length).toBe(1000);
+    expect(msg.data.length).toBe(100_000);
     expect(msg.data.every((x) => x === 7)).toBe(true);
   });
 });

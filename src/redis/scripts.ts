@@ -68,9 +68,16 @@ end
 
 /**
  * Appends a batch. KEYS: stream, dedupe key. ARGV: sequence number ("0": no dedupe),
- * dedupe TTL ms, stream TTL ms ("0": none), group, then the entries' `m` fields.
- * A batch whose sequence number is the last one applied is a retry: it is skipped. Returns
- * the ids of the END entries of the batch (also for a retry, from the dedupe key).
+ * dedupe TTL ms, stream TTL ms ("0": none), group, "1" when the batch was sent with every
+ * batch before it applied ("0" when it was pipelined behind others), then the entries'
+ * `m` fields. A producer's batches carry consecutive numbers and reach Redis in order on
+ * one connection; the dedupe key holds the last one applied (and that batch's END ids).
+ * A batch numbered at most that is a retry: skipped, returning the END ids when it is the
+ * last one (a batch with ENDs is never followed by another before it is confirmed). A
+ * batch that does not follow the last one (its predecessor failed, or was lost with its
+ * connection) is refused with an EZQGAP error, and the producer sends both again in
+ * order: so a retried batch is applied exactly once, pipelined or not. Returns the ids of
+ * the END entries of the batch.
  */
 export const PUT = script(
   "put",
@@ -82,12 +89,17 @@ if seq ~= '0' then
   if last then
     local parts = {}
     for w in string.gmatch(last, '%S+') do parts[#parts + 1] = w end
-    if parts[1] == seq then table.remove(parts, 1); return parts end
+    local n, l = tonumber(seq), tonumber(parts[1])
+    if n == l then table.remove(parts, 1); return parts end
+    if n < l then return {} end
+    if n ~= l + 1 then return redis.error_reply('EZQGAP batch ' .. seq .. ' after ' .. parts[1]) end
+  elseif ARGV[5] ~= '1' then
+    return redis.error_reply('EZQGAP batch ' .. seq .. ' before its predecessor')
   end
 end
 ensure(s, ARGV[4])
 local ends = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   local id = redis.call('XADD', s, '*', 'm', ARGV[i])
   if isEnd(ARGV[i]) then ends[#ends + 1] = id end
 end

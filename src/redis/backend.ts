@@ -128,11 +128,12 @@ export class RedisBackend {
   // Reads.
   readonly #held = new Map<Owner, Map<number, string>>();
   /**
-   * Entries acked here whose ACK has not reached Redis yet: still in this consumer's
-   * pending list, but done. Recovery after a lost connection must not hand them back.
+   * Entries acked or handed back here whose script has not yet succeeded: still in this
+   * consumer's pending list, but in flight, not lost, so a recovery after a lost
+   * connection must not hand them back. Kept as the batches they left in (a set entry per
+   * id cost a reader per message).
    */
-  /** Entries acked or handed back here whose script has not yet succeeded: in flight, not lost. */
-  readonly #leaving = new Set<string>();
+  readonly #leaving = new Set<string[]>();
   #nextId = 1;
   readonly #requests: TakeRequest[] = [];
   #pumping = false;
@@ -213,7 +214,7 @@ export class RedisBackend {
   ack(owner: Owner, ids: number[]): void {
     const sids = this.#unhold(owner, ids);
     if (sids.length === 0) return;
-    sids.sort(compareIds);
+    sortIds(sids);
     this.#leave(
       sids,
       this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS, putsSoFar()),
@@ -563,29 +564,24 @@ export class RedisBackend {
       this.#recover = false;
     }
     // Entries held here, or acked or handed back with the script still on its way, are known.
-    const known = new Set<string>(this.#leaving);
+    const known = new Set<string>();
+    for (const batch of this.#leaving) for (const sid of batch) known.add(sid);
     for (const held of this.#held.values()) for (const sid of held.values()) known.add(sid);
     this.#handBack(pending.map((entry) => entry[0]).filter((sid) => !known.has(sid)));
   }
 
   #handBack(sids: string[]): void {
     if (sids.length === 0) return;
-    sids.sort(compareIds);
+    sortIds(sids);
     const args = [GROUP, this.consumer, FREE, ...sids];
     this.#leave(sids, this.#send("hand back", RELEASE, [this.keys.stream], args, HOLD_MS));
   }
 
   /** Remembers `sids` as leaving until `sent` settles, so that a recovery leaves them be. */
   #leave(sids: string[], sent: Promise<unknown>): void {
-    for (const sid of sids) this.#leaving.add(sid);
-    void sent.then(
-      () => this.#forget(sids),
-      () => this.#forget(sids),
-    );
-  }
-
-  #forget(sids: string[]): void {
-    for (const sid of sids) this.#leaving.delete(sid);
+    this.#leaving.add(sids);
+    const forget = () => this.#leaving.delete(sids);
+    void sent.then(forget, forget);
   }
 
   #unhold(owner: Owner, ids: number[]): string[] {
@@ -646,9 +642,33 @@ function credit(n: number): number {
   return n >= 64 ? Math.min(n * 4, 2048) : n;
 }
 
-/** Stream ids in order: "ms-seq", compared as numbers. */
+/**
+ * Stream ids in order: "ms-seq", compared as numbers without parsing them (acks sort a
+ * thousand ids at a time, and parsing each id on every comparison showed as a fifth of a
+ * reader's CPU). Neither part has leading zeros: the longer number is the larger.
+ */
 function compareIds(a: string, b: string): number {
-  const [am = 0, as = 0] = a.split("-").map(Number);
-  const [bm = 0, bs = 0] = b.split("-").map(Number);
-  return am - bm || as - bs;
+  const dash = a.indexOf("-");
+  const other = b.indexOf("-");
+  if (dash !== other) return dash - other;
+  for (let i = 0; i < dash; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = dash + 1; i < a.length; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Sorts stream ids in place; those of a take arrive in order, so most need no sort. */
+function sortIds(ids: string[]): void {
+  for (let i = 1; i < ids.length; i++) {
+    if (compareIds(ids[i - 1] as string, ids[i] as string) > 0) {
+      ids.sort(compareIds);
+      return;
+    }
+  }
 }

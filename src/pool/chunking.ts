@@ -7,10 +7,25 @@
  * When the input's length is known, chunks are also at most a share of what remains
  * (guided self-scheduling): large while there is much left, small at the end, so the
  * workers finish together.
+ *
+ * On agents (a cluster), a chunk costs round trips through Redis and CPU in several
+ * processes (the caller, Redis, the agent), measured at a few milliseconds of CPU per
+ * chunk on a 2-core machine where a local chunk costs a tenth of that: chunks aim longer,
+ * and the shares at the end stop shrinking at a floor, instead of ending in dozens of
+ * one-item chunks that each cost more than their work.
  */
 
-/** The time one chunk should take to run. */
-const TARGET_MS = 50;
+/** How long chunks should take: the aim, and the least the shares at the end go down to. */
+export interface ChunkPace {
+  readonly targetMs: number;
+  readonly minMs: number;
+}
+
+/** Chunks of a local pool: ~50 ms, and shares at the end down to one item. */
+export const LOCAL_PACE: ChunkPace = Object.freeze({ targetMs: 50, minMs: 0 });
+/** Chunks sent to agents: ~200 ms, and shares at the end of at least ~50 ms. */
+export const CLUSTER_PACE: ChunkPace = Object.freeze({ targetMs: 200, minMs: 50 });
+
 const MAX_CHUNK = 8192;
 
 /** Chooses chunk sizes for one `map` call. */
@@ -18,24 +33,33 @@ export class ChunkSizer {
   readonly #fixed: number | undefined;
   readonly #length: number | undefined;
   readonly #workers: number;
+  readonly #pace: ChunkPace;
   /** Milliseconds per item, once measured. */
   #perItem: number | undefined;
 
-  constructor(fixed: number | undefined, knownLength: number | undefined, workers: number) {
+  constructor(
+    fixed: number | undefined,
+    knownLength: number | undefined,
+    workers: number,
+    pace: ChunkPace = LOCAL_PACE,
+  ) {
     this.#fixed = fixed;
     this.#length = knownLength;
     this.#workers = workers;
+    this.#pace = pace;
   }
 
   /** The size of the next chunk, given how many items were handed out so far. */
   next(dispatched: number): number {
     if (this.#fixed !== undefined) return this.#fixed;
     if (this.#perItem === undefined) return 1; // measure first
-    let size = Math.min(MAX_CHUNK, Math.floor(TARGET_MS / Math.max(this.#perItem, 1e-6)));
+    const perItem = Math.max(this.#perItem, 1e-6);
+    let size = Math.min(MAX_CHUNK, Math.floor(this.#pace.targetMs / perItem));
     if (this.#length !== undefined) {
       // Two chunks per worker are in flight: a share of 1/(2 x workers) keeps them even.
       const remaining = this.#length - dispatched;
-      size = Math.min(size, Math.ceil(remaining / (2 * this.#workers)));
+      const floor = Math.floor(this.#pace.minMs / perItem);
+      size = Math.min(size, Math.max(floor, Math.ceil(remaining / (2 * this.#workers))));
     }
     return Math.max(1, size);
   }

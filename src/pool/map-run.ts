@@ -14,7 +14,7 @@ import type { TaskSpec } from "../worker/task.js";
 import type { BatchSource } from "./batches.js";
 import { type Chunk, unpack } from "./chunk.js";
 import { ChunkWindow } from "./chunk-window.js";
-import { ChunkSizer } from "./chunking.js";
+import { ChunkSizer, CLUSTER_PACE, LOCAL_PACE } from "./chunking.js";
 import { DeathCount } from "./deaths.js";
 import { encodeItems } from "./encode-items.js";
 import { ChunkFeed } from "./feed.js";
@@ -65,7 +65,8 @@ export class MapRun<R> implements BatchSource<R> {
     this.#settings = settings;
     this.#total = total;
     this.#feed = new ChunkFeed(input);
-    this.#sizer = new ChunkSizer(settings.chunkSize, total, settings.num);
+    const pace = settings.cluster ? CLUSTER_PACE : LOCAL_PACE;
+    this.#sizer = new ChunkSizer(settings.chunkSize, total, settings.num, pace);
     this.#window = new ChunkWindow(settings.ordered);
     this.#maxWindow = settings.num * DEPTH * 2;
   }

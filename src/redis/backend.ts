@@ -5,8 +5,8 @@
  * credit (XREADGROUP COUNT), never past an END; when nothing is waiting, the reader blocks
  * in an XREADGROUP of one entry on a link of its own. What a reader took stays in its
  * pending entries list (its lease) until acked (XACK + XDEL, so Redis memory stays flat)
- * or handed back. Puts are buffered and flushed one batch at a time, each batch a script
- * with a sequence number that makes a retry after a lost connection harmless.
+ * or handed back. Puts are buffered and flushed in batches, a few in flight at once, each
+ * batch a script with a sequence number that makes a retry after a lost connection harmless.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
@@ -26,6 +26,8 @@ import type { RedisTarget } from "./url.js";
 /** Messages per put script, and their total size: big enough to amortize, small enough not to stall Redis. */
 const MAX_BATCH = 1000;
 const MAX_BATCH_BYTES = 1 << 20;
+/** Put batches in flight at once (see `#flush`): a few keep Redis busy without stalling its other clients. */
+const PIPELINE = 4;
 /** How long Redis remembers a producer's last batch: far longer than any reconnection. */
 const DEDUPE_TTL_MS = String(24 * 3600 * 1000);
 /** How long an ack or a hand-back keeps a finished script waiting for a lost server. */
@@ -39,7 +41,7 @@ const putting = new Set<RedisBackend>();
 /**
  * Resolves once every put made so far in this context is in Redis (undefined when none is
  * pending). An ack waits for it: a reader that puts what it made of a message, then moves
- * on, must not see its ack overtake that put (puts leave one batch at a time), or a death
+ * on, must not see its ack overtake that put (puts wait in the outbox for their batch), or a death
  * in between would lose the message's result.
  */
 function putsSoFar(): Promise<unknown> | undefined {
@@ -81,6 +83,24 @@ export interface RedisQueueSpec {
   readonly noDedupe?: boolean;
 }
 
+/** A batch of puts: its absolute positions in the outbox, its script's arguments, its outcome once sent. */
+interface Batch {
+  readonly from: number;
+  readonly to: number;
+  readonly args: string[];
+  /** It holds END messages. */
+  readonly ends: boolean;
+  outcome?: Promise<Outcome>;
+}
+
+/** What a put script answered: the ids of its batch's ENDs, or an error. */
+type Outcome = { ends: string[] } | { error: unknown };
+
+/** True for the put script's refusal of a batch sent ahead of a predecessor that failed. */
+function isGap(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("EZQGAP");
+}
+
 /** An entry as a take returns it: stream id, and its one field (entry.ts). */
 type Entry = [id: string, m: string];
 
@@ -108,11 +128,12 @@ export class RedisBackend {
   // Reads.
   readonly #held = new Map<Owner, Map<number, string>>();
   /**
-   * Entries acked here whose ACK has not reached Redis yet: still in this consumer's
-   * pending list, but done. Recovery after a lost connection must not hand them back.
+   * Entries acked or handed back here whose script has not yet succeeded: still in this
+   * consumer's pending list, but in flight, not lost, so a recovery after a lost
+   * connection must not hand them back. Kept as the batches they left in (a set entry per
+   * id cost a reader per message).
    */
-  /** Entries acked or handed back here whose script has not yet succeeded: in flight, not lost. */
-  readonly #leaving = new Set<string>();
+  readonly #leaving = new Set<string[]>();
   #nextId = 1;
   readonly #requests: TakeRequest[] = [];
   #pumping = false;
@@ -193,7 +214,7 @@ export class RedisBackend {
   ack(owner: Owner, ids: number[]): void {
     const sids = this.#unhold(owner, ids);
     if (sids.length === 0) return;
-    sids.sort(compareIds);
+    sortIds(sids);
     this.#leave(
       sids,
       this.#send("ack", ACK, [this.keys.stream], [GROUP, ...sids], HOLD_MS, putsSoFar()),
@@ -278,37 +299,105 @@ export class RedisBackend {
     process.nextTick(() => void this.#flush());
   }
 
+  /**
+   * Sends the outbox in batches, up to PIPELINE of them in flight on the shared link (one
+   * at a time, the round trips of a burst of puts were what bounded a producer: Redis ran
+   * each batch in a tenth of the time the producer waited for it). Batches are confirmed in
+   * order. A batch with END messages travels alone, so that a retry of it finds it the last
+   * applied and gets its ENDs' ids back. When a batch fails, those after it may or may not
+   * have been applied (the script refuses a batch whose predecessor is missing): all are
+   * let settle, then each unconfirmed one is sent again alone, in order, until it is in.
+   */
   async #flush(): Promise<void> {
-    while (this.#head < this.#outbox.length) {
-      const start = this.#head;
-      let end = start;
-      let bytes = 0;
-      const args = [this.#producer ? String(++this.#seq) : "0", DEDUPE_TTL_MS, this.#ttl, GROUP];
-      while (end < this.#outbox.length && end - start < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
-        const m = toEntry(this.#outbox[end] as WireMsg);
-        bytes += m.length;
-        args.push(m);
-        end++;
+    const inFlight: Batch[] = [];
+    const keys = [this.keys.stream, this.keys.producer(this.#producer ?? "none")];
+    const what = `put to Redis queue ${this.name}`;
+    let sent = this.#confirmed;
+    for (;;) {
+      while (inFlight.length < PIPELINE && sent < this.#base + this.#outbox.length) {
+        const batch = this.#batch(sent, inFlight.length === 0);
+        if (!batch) break; // ENDs: sent once those before them are in
+        const reply = this.#link.run(PUT, keys, batch.args) as Promise<string[]>;
+        batch.outcome = reply.then(
+          (ends) => ({ ends }),
+          (error: unknown) => ({ error }),
+        );
+        inFlight.push(batch);
+        sent = batch.to;
+        if (batch.ends) break; // nothing goes after ENDs until they are in
       }
-      const keys = [this.keys.stream, this.keys.producer(this.#producer ?? "none")];
-      const ends = (await retrying(this.#link, `put to Redis queue ${this.name}`, () =>
-        this.#link.run(PUT, keys, args),
-      )) as string[];
-      const first = this.#base + start;
-      if (this.#endIds.size > 0) this.#resolveEnds(start, end, first, ends);
-      this.#head = end;
-      this.#confirmed = this.#base + end;
-      if (this.#head > 4096 && this.#head * 2 > this.#outbox.length) {
-        this.#outbox = this.#outbox.slice(this.#head);
-        this.#base += this.#head;
-        this.#head = 0;
+      const oldest = inFlight[0];
+      if (!oldest) break;
+      const outcome = await (oldest.outcome as Promise<Outcome>);
+      if ("ends" in outcome) {
+        inFlight.shift();
+        this.#confirm(oldest, outcome.ends);
+        continue;
       }
-      this.#wakeFlushWaiters();
+      const outcomes = await Promise.all(
+        inFlight.map((batch) => batch.outcome as Promise<Outcome>),
+      );
+      const failure = outcomes.find((o) => "error" in o) as { error: unknown };
+      if (!this.#link.isConnectionError(failure.error) && !isGap(failure.error)) {
+        report(what, failure.error);
+      }
+      for (const [i, batch] of inFlight.entries()) {
+        const done = outcomes[i] as Outcome;
+        // Alone now, with every batch before it in: the script may take it as the first.
+        batch.args[4] = "1";
+        const ends =
+          "ends" in done && i > 0
+            ? done.ends
+            : ((await retrying(this.#link, what, () =>
+                this.#link.run(PUT, keys, batch.args),
+              )) as string[]);
+        this.#confirm(batch, ends);
+      }
+      inFlight.length = 0;
     }
     this.#flushing = false;
     putting.delete(this);
     if (this.#sending.size === 0) busy.delete(this);
     this.#link.letGo();
+  }
+
+  /**
+   * The next batch from absolute position `from`, its script arguments made (the sequence
+   * number taken); `undefined` for a batch with END messages while others are in flight.
+   */
+  #batch(from: number, alone: boolean): Batch | undefined {
+    const start = from - this.#base;
+    let end = start;
+    let bytes = 0;
+    let ends = false;
+    const entries: string[] = [];
+    while (end < this.#outbox.length && end - start < MAX_BATCH && bytes < MAX_BATCH_BYTES) {
+      const msg = this.#outbox[end] as WireMsg;
+      if (msg[1] === END) ends = true;
+      const m = toEntry(msg);
+      bytes += m.length;
+      entries.push(m);
+      end++;
+    }
+    if (ends && !alone) return undefined;
+    const seq = this.#producer ? String(++this.#seq) : "0";
+    const args = [seq, DEDUPE_TTL_MS, this.#ttl, GROUP, alone ? "1" : "0", ...entries];
+    return { from, to: this.#base + end, args, ends };
+  }
+
+  /** A batch is in Redis: its ENDs get their ids, and whoever waited for it is told. */
+  #confirm(batch: Batch, ends: string[]): void {
+    const start = batch.from - this.#base;
+    const end = batch.to - this.#base;
+    if (this.#endIds.size > 0) this.#resolveEnds(start, end, batch.from, ends);
+    this.#head = end;
+    this.#confirmed = batch.to;
+    if (this.#head > 4096 && this.#head * 2 > this.#outbox.length) {
+      this.#outbox = this.#outbox.slice(this.#head);
+      this.#base += this.#head;
+      this.#head = 0;
+    }
+    this.#wakeFlushWaiters();
   }
 
   #resolveEnds(start: number, end: number, first: number, ends: string[]): void {
@@ -475,29 +564,24 @@ export class RedisBackend {
       this.#recover = false;
     }
     // Entries held here, or acked or handed back with the script still on its way, are known.
-    const known = new Set<string>(this.#leaving);
+    const known = new Set<string>();
+    for (const batch of this.#leaving) for (const sid of batch) known.add(sid);
     for (const held of this.#held.values()) for (const sid of held.values()) known.add(sid);
     this.#handBack(pending.map((entry) => entry[0]).filter((sid) => !known.has(sid)));
   }
 
   #handBack(sids: string[]): void {
     if (sids.length === 0) return;
-    sids.sort(compareIds);
+    sortIds(sids);
     const args = [GROUP, this.consumer, FREE, ...sids];
     this.#leave(sids, this.#send("hand back", RELEASE, [this.keys.stream], args, HOLD_MS));
   }
 
   /** Remembers `sids` as leaving until `sent` settles, so that a recovery leaves them be. */
   #leave(sids: string[], sent: Promise<unknown>): void {
-    for (const sid of sids) this.#leaving.add(sid);
-    void sent.then(
-      () => this.#forget(sids),
-      () => this.#forget(sids),
-    );
-  }
-
-  #forget(sids: string[]): void {
-    for (const sid of sids) this.#leaving.delete(sid);
+    this.#leaving.add(sids);
+    const forget = () => this.#leaving.delete(sids);
+    void sent.then(forget, forget);
   }
 
   #unhold(owner: Owner, ids: number[]): string[] {
@@ -558,9 +642,33 @@ function credit(n: number): number {
   return n >= 64 ? Math.min(n * 4, 2048) : n;
 }
 
-/** Stream ids in order: "ms-seq", compared as numbers. */
+/**
+ * Stream ids in order: "ms-seq", compared as numbers without parsing them (acks sort a
+ * thousand ids at a time, and parsing each id on every comparison showed as a fifth of a
+ * reader's CPU). Neither part has leading zeros: the longer number is the larger.
+ */
 function compareIds(a: string, b: string): number {
-  const [am = 0, as = 0] = a.split("-").map(Number);
-  const [bm = 0, bs = 0] = b.split("-").map(Number);
-  return am - bm || as - bs;
+  const dash = a.indexOf("-");
+  const other = b.indexOf("-");
+  if (dash !== other) return dash - other;
+  for (let i = 0; i < dash; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = dash + 1; i < a.length; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Sorts stream ids in place; those of a take arrive in order, so most need no sort. */
+function sortIds(ids: string[]): void {
+  for (let i = 1; i < ids.length; i++) {
+    if (compareIds(ids[i - 1] as string, ids[i] as string) > 0) {
+      ids.sort(compareIds);
+      return;
+    }
+  }
 }

@@ -8,47 +8,47 @@
 import { randomBytes } from "node:crypto";
 import { decode, type EncodeContext, encode } from "../codec/codec.js";
 import { ChunkError, ClusterRefusedError, WorkerExitError } from "../errors.js";
-import { RedisBackend, type TakeRequest } from "../redis/backend.js";
+import { RedisBackend } from "../redis/backend.js";
 import { payloadFromText, payloadToText } from "../redis/entry.js";
+import { Inbox } from "../redis/inbox.js";
 import { open, seal, secretFromEnv } from "../redis/sign.js";
 import { type RedisTarget, resolveTarget } from "../redis/url.js";
-import type { Item, Payload } from "../transport/protocol.js";
+import type { Payload } from "../transport/protocol.js";
 import type { ChunkDone } from "./api.js";
 import type { Child, ExitInfo } from "./child.js";
 import { JOBS_QUEUE, type JobBody, type ReplyBody } from "./cluster-protocol.js";
 import { asError, decodeThrown } from "./outcome.js";
 import type { TaskSpec } from "./task.js";
 
-/** The reads of this context's reply queues. */
-const OWNER = Object.freeze({ tracked: true });
-
 /**
  * Values bound for an agent on another machine (a `map` chunk's items, a `run` task's
  * arguments): as for a process worker, but only queues in Redis can go along.
  */
 export const FOR_AGENT: EncodeContext = Object.freeze({ target: "process", remote: true });
-/** A reply queue nobody reads any more (its caller died) expires after this long. */
-const REPLY_TTL_MS = 60 * 60 * 1000;
 
 /** The server of `cluster: url | true` (`true`: `EZQ_REDIS_URL`, then the default). */
 export function clusterTarget(what: string, cluster: string | true): RedisTarget {
   return resolveTarget(what, cluster === true ? undefined : cluster);
 }
 
-/** Submits jobs to the agents of one server and routes their replies. */
+/**
+ * Submits jobs to the agents of one server and routes their replies. Replies come back on
+ * a stream that this context alone reads (an `Inbox`), not a queue: see redis/inbox.ts.
+ */
 class ClusterClient {
   readonly #secret: Buffer;
   readonly #jobs: RedisBackend;
-  readonly #replies: RedisBackend;
+  readonly #replies: Inbox;
   readonly #replyName = `ezq-reply-${randomBytes(8).toString("hex")}`;
   readonly #pending = new Map<number, (body: ReplyBody) => void>();
   #seq = 0;
-  #reading = false;
 
   constructor(target: RedisTarget) {
     this.#secret = secretFromEnv("map and run with the cluster option");
     this.#jobs = new RedisBackend({ name: JOBS_QUEUE, target });
-    this.#replies = new RedisBackend({ name: this.#replyName, target, ttlMs: REPLY_TTL_MS });
+    this.#replies = new Inbox(target, this.#replyName, (payloads) => {
+      for (const payload of payloads) this.#settle(payload);
+    });
   }
 
   /** Sends a job; resolves with its first reply. */
@@ -68,34 +68,14 @@ class ClusterClient {
       seq,
     };
     const reply = new Promise<ReplyBody>((resolve) => this.#pending.set(seq, resolve));
-    if (this.#pending.size === 1) this.#replies.waiting(1); // a reply is awaited: stay alive
+    this.#replies.expect(true); // a reply is awaited: read, and stay alive
     this.#jobs.put([[encode(seal(this.#secret, JSON.stringify(body))), "", 0]]);
-    this.#read();
     return [seq, reply];
   }
 
   /** Stops waiting for a job's reply (its map was stopped). */
   forget(seq: number): void {
-    if (this.#pending.delete(seq) && this.#pending.size === 0) this.#replies.waiting(-1);
-  }
-
-  #read(): void {
-    if (this.#reading || this.#pending.size === 0) return;
-    this.#reading = true;
-    const request: TakeRequest = {
-      owner: OWNER,
-      n: 256,
-      done: (items: Item[]) => {
-        this.#reading = false;
-        this.#replies.ack(
-          OWNER,
-          items.map((item) => item[0]),
-        );
-        for (const item of items) this.#settle(item[1]);
-        this.#read();
-      },
-    };
-    this.#replies.take(request);
+    if (this.#pending.delete(seq) && this.#pending.size === 0) this.#replies.expect(false);
   }
 
   #settle(payload: Payload): void {

@@ -138,6 +138,38 @@ describeRedis("Q on Redis", {}, (server) => {
     expect(await redisCommand(server().url, ["XLEN", `ezq:{${name}}:s`])).toBe(0);
   });
 
+  it("finished messages behind an unfinished one are not counted as waiting, and leave once it finishes", async () => {
+    const name = uniqueName();
+    const q = open<number>(name);
+    const holding = open<string>();
+    const go = open<string>();
+    q.put(-1);
+    // Another context takes the first message and holds it until told to finish.
+    const holder = runThread(
+      async (q: Q<number>, holding: Q<string>, go: Q<string>) => {
+        const first = await q.get();
+        holding.put("holding");
+        await go.get();
+        return first.data;
+      },
+      q,
+      holding,
+      go,
+    );
+    await holding.get();
+    for (let i = 0; i < 3000; i++) q.put(i);
+    const reader = q[Symbol.asyncIterator]();
+    for (let i = 0; i < 3000; i++) await reader.next();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the last ack leaves after the loop
+    expect(await q.size(), "waiting while one is held").toBe(0);
+    go.put("finish");
+    expect(await holder.join()).toBe(-1);
+    q.end();
+    expect((await reader.next()).done).toBe(true); // reads the END, and acks what it read
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await redisCommand(server().url, ["XLEN", `ezq:{${name}}:s`])).toBe(0);
+  });
+
   it("refuses bad options, saying what was wrong", () => {
     expect(() => new Q("redis", undefined as never)).toThrow(/needs options with the queue's name/);
     expect(() => new Q("redis", { name: "a{b}" })).toThrow(/without spaces or braces/);

@@ -330,44 +330,32 @@ if (want(4)) {
   const cpuInputs = Array.from({ length: 2000 }, () => ({ spin }));
   // What "~1 ms" came to: the calibration runs on a machine that may be busy.
   const serials: number[] = [];
+  /** serial ms / map ms for the same inputs, the map run with `options`. */
+  const speedup = async (options: { cluster: true } | { num: number }, record?: number[]) => {
+    const serial = await timed(async () => cpuInputs.map(spinTask));
+    record?.push(serial);
+    const parallel = await timed(() =>
+      map(
+        (input: { spin: number }) => {
+          let sum = 0;
+          for (let i = 0; i < input.spin; i++) sum += Math.sqrt(i);
+          return sum;
+        },
+        cpuInputs,
+        options,
+      ),
+    );
+    return serial / parallel;
+  };
   const cpu = await compare(
     [
       {
         name: "ezq: map of 2,000 tasks of ~1 ms, { cluster: true }, 2 agents x 1 worker; serial ms / map ms",
-        async run() {
-          const serial = await timed(async () => cpuInputs.map(spinTask));
-          serials.push(serial);
-          const parallel = await timed(() =>
-            map(
-              (input: { spin: number }) => {
-                let sum = 0;
-                for (let i = 0; i < input.spin; i++) sum += Math.sqrt(i);
-                return sum;
-              },
-              cpuInputs,
-              { cluster: true },
-            ),
-          );
-          return serial / parallel;
-        },
+        run: () => speedup({ cluster: true }, serials),
       },
       {
         name: "for reference, what this machine gives now: local map, 2 threads; serial ms / map ms",
-        async run() {
-          const serial = await timed(async () => cpuInputs.map(spinTask));
-          const parallel = await timed(() =>
-            map(
-              (input: { spin: number }) => {
-                let sum = 0;
-                for (let i = 0; i < input.spin; i++) sum += Math.sqrt(i);
-                return sum;
-              },
-              cpuInputs,
-              { num: 2 },
-            ),
-          );
-          return serial / parallel;
-        },
+        run: () => speedup({ num: 2 }),
       },
     ],
     RUNS,

@@ -50,7 +50,8 @@ export interface MapOptions {
   /**
    * Run the chunks on agents (`ezq worker`) that serve this Redis server instead of on a
    * local pool: a `redis://` URL, or `true` for `EZQ_REDIS_URL`. Needs `EZQ_SECRET`. `num`
-   * then bounds the chunks in flight (default 8); `kind` and `worker` are the agents' own.
+   * is then the number of agent workers the chunks are sized for (default 8), with up to
+   * four chunks each in flight; `kind` and `worker` are the agents' own.
    */
   cluster?: string | true;
 }

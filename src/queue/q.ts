@@ -247,7 +247,7 @@ export class Q<T = unknown> {
    * The next message; waits until one arrives. An END message is returned like any other.
    * In a worker, a message from `get()` counts as done (and is no longer given to another
    * reader if this worker dies) once this worker calls `get()` again after receiving it,
-   * or its task ends.
+   * reads on with `for await`, or its task ends.
    */
   async get(): Promise<Msg<T>> {
     const core = this.#core;
@@ -292,6 +292,8 @@ export class Q<T = unknown> {
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Msg<T>> {
     const reader = this.#core.reader;
+    // Reading on is what a second get() would be: what get() handed out is done.
+    this.#core.ackGotten();
     let current: number | undefined;
     let ended = false;
     try {

@@ -138,6 +138,16 @@ describeRedis("Q on Redis", {}, (server) => {
     expect(await redisCommand(server().url, ["XLEN", `ezq:{${name}}:s`])).toBe(0);
   });
 
+  it("a message taken with get() is finished once a for await loop reads on", async () => {
+    const name = uniqueName();
+    const q = open<string>(name);
+    q.put("a").put("b").end();
+    expect((await q.get()).data).toBe("a");
+    expect((await collect(q)).map((msg) => msg.data)).toEqual(["b"]);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the last ack leaves after the loop
+    expect(await redisCommand(server().url, ["XLEN", `ezq:{${name}}:s`])).toBe(0);
+  });
+
   it("finished messages behind an unfinished one are not counted as waiting, and leave once it finishes", async () => {
     const name = uniqueName();
     const q = open<number>(name);

@@ -42,7 +42,8 @@ function piscina(handOver: boolean, batch: () => Batch): Contender {
 
 function ezqMap(handOver: boolean, batch: () => Batch): Contender {
   const byteLength = (array: Float64Array) => array.byteLength;
-  const options = { num: NUM_CPUS };
+  // Warm for every run, as piscina's pool is (see map-trivial.ts).
+  const options = { num: NUM_CPUS, idleTimeout: Number.POSITIVE_INFINITY };
   const hand = handOver && move ? move : (array: Float64Array) => array;
   return {
     name: `ezq map, ${handOver ? handOverLabel : "copied"} (${NUM_CPUS} threads)`,

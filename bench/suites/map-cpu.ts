@@ -6,11 +6,15 @@
 
 import { Worker as ThreadWorker } from "node:worker_threads";
 import { closePools, map, NUM_CPUS } from "ezq";
+
 import { Piscina } from "piscina";
 import { Tinypool } from "tinypool";
 import { spinTask } from "../calibrate.js";
 import type { Contender } from "../harness.js";
 import { timed } from "../harness.js";
+
+/** Warm for every run, as the peers' pools are (see map-trivial.ts). */
+const WARM = { idleTimeout: Number.POSITIVE_INFINITY };
 
 const N = 2000;
 
@@ -55,14 +59,15 @@ export function contenders(spin: number): Contender[] {
     },
     {
       name: `ezq map (thread, ${NUM_CPUS} workers)`,
-      setup: async () => void (await map(spinTask, inputs.slice(0, 50), { num: NUM_CPUS })),
-      run: () => speedup(() => map(spinTask, inputs, { num: NUM_CPUS })),
+      setup: async () =>
+        void (await map(spinTask, inputs.slice(0, 50), { num: NUM_CPUS, ...WARM })),
+      run: () => speedup(() => map(spinTask, inputs, { num: NUM_CPUS, ...WARM })),
       teardown: () => closePools(),
     },
     {
       name: "ezq map (thread, default workers)",
-      setup: async () => void (await map(spinTask, inputs.slice(0, 50))),
-      run: () => speedup(() => map(spinTask, inputs)),
+      setup: async () => void (await map(spinTask, inputs.slice(0, 50), WARM)),
+      run: () => speedup(() => map(spinTask, inputs, WARM)),
       teardown: () => closePools(),
     },
     {

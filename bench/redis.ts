@@ -331,7 +331,10 @@ if (want(4)) {
   // What "~1 ms" came to: the calibration runs on a machine that may be busy.
   const serials: number[] = [];
   /** serial ms / map ms for the same inputs, the map run with `options`. */
-  const speedup = async (options: { cluster: true } | { num: number }, record?: number[]) => {
+  const speedup = async (
+    options: { cluster: true; num?: number } | { num: number },
+    record?: number[],
+  ) => {
     const serial = await timed(async () => cpuInputs.map(spinTask));
     record?.push(serial);
     const parallel = await timed(() =>
@@ -352,6 +355,10 @@ if (want(4)) {
       {
         name: "ezq: map of 2,000 tasks of ~1 ms, { cluster: true }, 2 agents x 1 worker; serial ms / map ms",
         run: () => speedup({ cluster: true }, serials),
+      },
+      {
+        name: "ezq: the same, told the agents' worker count: { cluster: true, num: 2 }",
+        run: () => speedup({ cluster: true, num: 2 }),
       },
       {
         name: "for reference, what this machine gives now: local map, 2 threads; serial ms / map ms",

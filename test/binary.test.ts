@@ -276,6 +276,42 @@ describe.each(KINDS)("large messages to %s readers", (kind, start) => {
   });
 });
 
+describe.each(KINDS)(
+  "a %s reader that breaks out during a burst of large messages",
+  (kind, start) => {
+    it("hands back what it was sent ahead: every message is read once", async () => {
+      const q = new Q<{ id: number; bytes?: Uint8Array }>(kind);
+      const ready = new Q<number>(kind);
+      const reader = start(
+        async (q: Q<{ id: number }>, ready: Q<number>) => {
+          const ids: number[] = [];
+          for await (const msg of q) {
+            // Small messages first: a fast reader then asks for many at a time, and its
+            // take is open when the burst of large ones starts.
+            if (msg.kind === "warm") {
+              if (msg.data.id === 499) ready.put(0);
+              continue;
+            }
+            ids.push(msg.data.id);
+            if (ids.length === 3) break; // while the producer may still be putting
+          }
+          return ids;
+        },
+        q,
+        ready,
+      );
+      for (let id = 0; id < 500; id++) q.put({ id }, { kind: "warm" });
+      await ready.get();
+      const total = 20;
+      for (let id = 0; id < total; id++) q.put({ id, bytes: new Uint8Array(300_000).fill(id) });
+      const early = (await reader.join()) as number[];
+      q.end();
+      const rest = (await collect(q)).map((msg) => msg.data.id);
+      expect([...early, ...rest].sort((a, b) => a - b)).toEqual([...Array(total).keys()]);
+    });
+  },
+);
+
 describe("what a sender keeps stays whole once its bytes went to a thread", () => {
   it("a map chunk of copied arrays is rerun with every byte when its thread dies", async () => {
     // The first attempt at item 1 ends its thread; the rerun must see the same bytes.

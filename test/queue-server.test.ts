@@ -122,6 +122,22 @@ describe("QueueServer", () => {
       expect(store.size()).toBe(1);
     });
 
+    it("waits for the end of the burst when a reader at home is first in line", async () => {
+      const store = new Store();
+      const { link, sent } = fakeLink();
+      const server = new QueueServer(link, { tracked: true }, () => store);
+      const home: unknown[][] = [];
+      store.take({ owner: { tracked: false }, n: 1, done: (items) => home.push(items) });
+      server.handle(["take", "q", 1, 10]);
+      store.put([[large("a"), "", 0]]);
+      store.put([[large("b"), "", 0]]);
+      expect(sent).toEqual([]); // not skipped over: the reader at home is served first
+      await Promise.resolve();
+      link.flush();
+      expect(home.map((items) => items.length)).toEqual([1]);
+      expect(kinds(sent.splice(0) as QueueFrame[])).toEqual([["took", 1, 1, undefined]]);
+    });
+
     it("stops at the take's count and at an END, and a take cut short gets a last reply", async () => {
       const store = new Store();
       const { link, sent } = fakeLink();

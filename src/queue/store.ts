@@ -185,13 +185,14 @@ export class Store implements Backend, Starvable {
   }
 
   /**
-   * Hands what waits now to the first streaming take, which stays open (`more`) until the
-   * burst ends, its count is reached or it reads an END; then it goes to the back of the
-   * line, so that readers take turns as they do batch by batch.
+   * Hands what waits now to the first take in line if it streams; it stays open (`more`)
+   * until the burst ends, its count is reached or it reads an END, and goes to the back of
+   * the line, so that readers take turns as they do batch by batch. A first take that does
+   * not stream (a reader here) is served at the end of the burst, as before, not skipped.
    */
   #stream(): void {
     for (const request of this.#waiters) {
-      if (!request.streams) continue;
+      if (!request.streams) return;
       const got = this.#streamed.get(request) ?? 0;
       const items = this.#grab(request, request.n - got);
       if (items.length === 0) return;

@@ -154,9 +154,11 @@ function sendBatch(
   writes: WriteTracker,
 ): (batch: Frame[], attached: Attached) => void {
   return (batch, attached) => {
-    const packed = [...attached.kept, ...attached.given];
-    if (packed.length > 0 && pipe && !pipe.destroyed) {
-      // Bytes first: the marker usually finds them there already.
+    const { kept, given } = attached;
+    if (kept.length + given.length > 0 && pipe && !pipe.destroyed) {
+      // Bytes first: the marker usually finds them there already. Kept or given is all one
+      // to a pipe: its bytes are written, never taken from the sender.
+      const packed = given.length === 0 ? kept : kept.concat(given);
       writeBatch(pipe, batch, packed, writes.start());
       send(ON_PIPE, writes.start());
     } else send(batch, writes.start());

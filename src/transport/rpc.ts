@@ -23,9 +23,13 @@ export function rpcEndpoint(link: Link): Endpoint {
   return {
     // comlink's transfer list holds the packed payloads a call carries (worker/api.ts withBytes).
     postMessage: (message: unknown, transfer?: unknown[]) => {
+      if (!transfer || transfer.length === 0) {
+        link.send(Channel.rpc, message);
+        return;
+      }
       const kept: Packed[] = [];
       const given: Packed[] = [];
-      for (const entry of (transfer ?? []) as Array<Packed | GivenPacked>) {
+      for (const entry of transfer as Array<Packed | GivenPacked>) {
         if ("given" in entry) given.push(entry.given);
         else kept.push(entry);
       }

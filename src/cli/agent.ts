@@ -13,6 +13,7 @@ import { closePools, poolFor } from "../pool/pools.js";
 import { RedisBackend, type TakeRequest } from "../redis/backend.js";
 import { payloadFromText, payloadToText } from "../redis/entry.js";
 import { closeLinks } from "../redis/links.js";
+import { sleep } from "../redis/retry.js";
 import { isFresh, open, seal, secretFromEnv } from "../redis/sign.js";
 import type { RedisTarget } from "../redis/url.js";
 import type { Item } from "../transport/protocol.js";
@@ -40,6 +41,11 @@ const OWNER = Object.freeze({ tracked: true });
 /** How long a nonce is remembered: far longer than an envelope stays fresh. */
 const NONCE_TTL_MS = String(60 * 60 * 1000);
 const REPLY_TTL_MS = 60 * 60 * 1000;
+/**
+ * How often an agent tells Redis its worker count again, for a server that restarted
+ * without persistence and forgot it (callers size their chunks for the count).
+ */
+const ANNOUNCE_MS = 10_000;
 
 /** Starts an agent; throws a `SecretError` without a good `EZQ_SECRET`. */
 export function startAgent({ target, concurrency, kind, log }: AgentOptions): Agent {
@@ -52,6 +58,10 @@ export function startAgent({ target, concurrency, kind, log }: AgentOptions): Ag
   let taking: TakeRequest | undefined;
   let stopping = false;
   jobs.waiting(1); // an agent waits for work: it keeps its process alive
+  let announced = jobs.announce(concurrency);
+  const announcing = setInterval(() => {
+    announced = announced.then(() => jobs.announce(concurrency));
+  }, ANNOUNCE_MS).unref();
 
   const replyQueue = (name: string) => {
     let queue = replies.get(name);
@@ -162,6 +172,10 @@ export function startAgent({ target, concurrency, kind, log }: AgentOptions): Ag
       stopping = true;
       if (taking) jobs.cancel(taking);
       await Promise.allSettled(running);
+      clearInterval(announcing);
+      // The last announcement lands before the goodbye that forgets it (a server that is
+      // gone never answers: the goodbye is not held up for it).
+      await Promise.race([announced, sleep(1000, false)]);
       jobs.waiting(-1);
       await jobs.close();
       lease.release();

@@ -32,7 +32,7 @@ const MAX_CHUNK = 8192;
 export class ChunkSizer {
   readonly #fixed: number | undefined;
   readonly #length: number | undefined;
-  readonly #workers: number;
+  #workers: number;
   readonly #pace: ChunkPace;
   /** Milliseconds per item, once measured. */
   #perItem: number | undefined;
@@ -62,6 +62,11 @@ export class ChunkSizer {
       size = Math.min(size, Math.max(floor, Math.ceil(remaining / (2 * this.#workers))));
     }
     return Math.max(1, size);
+  }
+
+  /** The chunks run on `workers` workers from now on (a cluster's agents told their count). */
+  setWorkers(workers: number): void {
+    this.#workers = workers;
   }
 
   /** A chunk of `count` items ran in `ms` milliseconds. */

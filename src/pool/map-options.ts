@@ -78,9 +78,14 @@ export interface Settings {
   args: unknown[];
   /** The Redis server whose agents run the chunks, if any. */
   cluster: RedisTarget | undefined;
+  /** `num` was not given for a cluster: it becomes the agents' own count once they tell it. */
+  numFromAgents: boolean;
 }
 
-/** Chunks in flight to a cluster, by default: enough to keep a few agents busy. */
+/**
+ * The workers a cluster's chunks are sized for until the agents alive have told how many
+ * they run (or when none has): enough to keep a few agents busy.
+ */
 const CLUSTER_NUM = 8;
 
 const OPTION_KEYS = [
@@ -123,7 +128,20 @@ export function checkOptions(options: MapOptions): Settings {
   if (!Array.isArray(args)) {
     throw new ArgumentTypeError(`map option args must be an array, received ${preview(args)}`);
   }
-  return { kind, num, chunkSize, ordered, signal, worker, idleTimeout, onProgress, cluster, args };
+  const numFromAgents = cluster !== undefined && options.num === undefined;
+  return {
+    kind,
+    num,
+    chunkSize,
+    ordered,
+    signal,
+    worker,
+    idleTimeout,
+    onProgress,
+    cluster,
+    args,
+    numFromAgents,
+  };
 }
 
 /** The cluster option: a URL or `true`, and a good `EZQ_SECRET` to sign with. */

@@ -36,7 +36,7 @@ export class MapRun<R> implements BatchSource<R> {
    * Chunks dispatched and not yet consumed (in the window, or the last batch handed out
    * until `next` is called again): bounded, so memory does not grow with the input.
    */
-  readonly #maxWindow: number;
+  #maxWindow: number;
   readonly #deaths = new DeathCount();
   readonly #changed = new Notifier();
   readonly #onAbort = () => this.#fail(this.#settings.signal?.reason);
@@ -106,7 +106,17 @@ export class MapRun<R> implements BatchSource<R> {
 
   #start(): void {
     const { kind, worker, num, idleTimeout, signal, cluster } = this.#settings;
-    this.#lease = cluster ? clusterLease(cluster) : poolFor(kind, worker).lease(num, idleTimeout);
+    const lease: ChunkRunner = cluster
+      ? clusterLease(cluster)
+      : poolFor(kind, worker).lease(num, idleTimeout);
+    this.#lease = lease;
+    // Until the agents tell how many workers they run, chunks are sized for the default; the
+    // one chunk that measures the task first leaves time for the answer (one round trip).
+    if (this.#settings.numFromAgents) {
+      void lease.workers?.then((workers) => {
+        if (workers > 0) this.#useWorkers(workers);
+      });
+    }
     if (signal?.aborted) {
       this.#fail(signal.reason);
       return;
@@ -139,6 +149,13 @@ export class MapRun<R> implements BatchSource<R> {
     } catch (error) {
       this.#fail(error); // the input threw, or an item cannot be sent
     }
+  }
+
+  /** The chunks run on `workers` workers: size them, and keep as many in flight, for those. */
+  #useWorkers(workers: number): void {
+    this.#sizer.setWorkers(workers);
+    this.#maxWindow = workers * DEPTH * 2;
+    this.#changed.notify();
   }
 
   #admit(tuples: unknown[][]): void {

@@ -19,7 +19,7 @@ import { FREE, GROUP, type QueueKeys, queueKeys } from "./keys.js";
 import type { RedisLink, Script } from "./link.js";
 import { ownLink, sharedLink } from "./links.js";
 import { report, retrying, sleep } from "./retry.js";
-import { ACK, COUNT, LEAVE, PUT, RELEASE, REMOVE_ENDS, TAKE } from "./scripts.js";
+import { ACK, CAPACITY, COUNT, LEAVE, PUT, RELEASE, REMOVE_ENDS, TAKE } from "./scripts.js";
 import { type Timing, timing } from "./timing.js";
 import type { RedisTarget } from "./url.js";
 
@@ -248,6 +248,22 @@ export class RedisBackend {
     return retrying(link, `${what} on Redis queue ${this.name}`, () => link.call(args), HOLD_MS);
   }
 
+  /**
+   * Says how many messages this reader works on at once (an agent's workers), so that
+   * producers can size their work for the readers alive (`capacity`). Forgotten when this
+   * reader leaves or is reaped as dead.
+   */
+  async announce(workers: number): Promise<void> {
+    await this.command("announce", ["HSET", this.keys.workers, this.consumer, String(workers)]);
+  }
+
+  /** The workers that the live readers of this queue announced; 0 when none did. */
+  async capacity(): Promise<number> {
+    const keys = [this.keys.beats, this.keys.workers];
+    const args = [String(this.#timing.deadMs)];
+    return Number(await this.#send("capacity", CAPACITY, keys, args, HOLD_MS));
+  }
+
   async count(): Promise<number> {
     await this.flushed();
     const size = await this.#send("size", COUNT, [this.keys.stream], [GROUP, FREE]);
@@ -281,7 +297,7 @@ export class RedisBackend {
     await this.#send(
       "close",
       LEAVE,
-      [this.keys.stream, this.keys.beats],
+      [this.keys.stream, this.keys.beats, this.keys.workers],
       [GROUP, this.consumer],
       HOLD_MS,
     );
@@ -442,7 +458,13 @@ export class RedisBackend {
   async #serve(request: TakeRequest): Promise<void> {
     this.#startBeating();
     const { deadMs, beatMs } = this.#timing;
-    const keys = [this.keys.stream, this.keys.beats, this.keys.reapLock, this.keys.lastReap];
+    const keys = [
+      this.keys.stream,
+      this.keys.beats,
+      this.keys.reapLock,
+      this.keys.lastReap,
+      this.keys.workers,
+    ];
     for (let attempt = 0; this.#requests[0] === request; ) {
       if (this.#recover) await this.#recoverHeld();
       let reply: unknown[];

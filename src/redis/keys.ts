@@ -13,6 +13,8 @@ export const FREE = "ezq:free";
 export interface QueueKeys {
   readonly stream: string;
   readonly beats: string;
+  /** How many messages each reader that says so can work on at once (an agent's workers), by consumer. */
+  readonly workers: string;
   readonly reapLock: string;
   readonly lastReap: string;
   /** The dedupe key of one producer. */
@@ -40,6 +42,7 @@ export function queueKeys(name: string): QueueKeys {
   const keys = {
     stream: `${base}s`,
     beats: `${base}hb`,
+    workers: `${base}w`,
     reapLock: `${base}reap`,
     lastReap: `${base}reaped`,
   };

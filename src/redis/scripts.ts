@@ -134,13 +134,13 @@ return ends
  * Takes up to n messages for consumer `me`, never past an END: first those handed back
  * (FREE's), then new ones; what a take read past an END goes back to FREE. Also beats for
  * `me`, and, at most once per reap interval across all readers, reaps dead readers.
- * KEYS: stream, heartbeats, reap lock, last reap. ARGV: group, me, n, FREE, dead ms,
+ * KEYS: stream, heartbeats, reap lock, last reap, workers. ARGV: group, me, n, FREE, dead ms,
  * reap ms, TTL ms ("0": none). Returns {waiting, id, m, id, m, ...}.
  */
 export const TAKE = script(
   "take",
   `${PRELUDE}
-local s, hb, lock, reaped = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local s, hb, lock, reaped, w = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local g, me, n, free = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local deadMs, reapMs, ttl = tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local now = nowMs()
@@ -189,12 +189,13 @@ local function reap()
         if pending == 0 or freeAll(name) then
           redis.call('XGROUP', 'DELCONSUMER', s, g, name)
           redis.call('ZREM', hb, name)
+          redis.call('HDEL', w, name)
         end
       end
     end
   end
   -- Dead readers that the group no longer knows (they never read): forget their beats.
-  for c in pairs(dead) do redis.call('ZREM', hb, c) end
+  for c in pairs(dead) do redis.call('ZREM', hb, c); redis.call('HDEL', w, c) end
 end
 
 if redis.call('SET', lock, '1', 'NX', 'PX', reapMs) then reap() end
@@ -343,15 +344,39 @@ return removed
 `,
 );
 
-/** Forgets a reader that is done: its beat, and its consumer if it holds nothing. KEYS: stream, heartbeats. ARGV: group, me. */
+/**
+ * Forgets a reader that is done: its beat, its announced workers, and its consumer if it
+ * holds nothing. KEYS: stream, heartbeats, workers. ARGV: group, me.
+ */
 export const LEAVE = script(
   "leave",
   `${PRELUDE}
-local s, hb, g, me = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
+local s, hb, w, g, me = KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2]
 redis.call('ZREM', hb, me)
+redis.call('HDEL', w, me)
 if redis.call('EXISTS', s) == 0 then return 0 end
 local p = redis.call('XPENDING', s, g, '-', '+', 1, me)
 if #p == 0 then redis.call('XGROUP', 'DELCONSUMER', s, g, me) end
 return #p
+`,
+);
+
+/**
+ * The workers that live readers announced (agents: see `RedisBackend.announce`): the sum
+ * over readers whose last beat is younger than dead ms. KEYS: heartbeats, workers. ARGV:
+ * dead ms. Returns the sum, 0 when no live reader announced any.
+ */
+export const CAPACITY = script(
+  "capacity",
+  `${PRELUDE}
+local hb, w, deadMs = KEYS[1], KEYS[2], tonumber(ARGV[1])
+local now = nowMs()
+local sum = 0
+local all = redis.call('HGETALL', w)
+for i = 1, #all, 2 do
+  local beat = redis.call('ZSCORE', hb, all[i])
+  if beat and now - tonumber(beat) <= deadMs then sum = sum + tonumber(all[i + 1]) end
+end
+return sum
 `,
 );

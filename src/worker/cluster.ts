@@ -73,6 +73,11 @@ class ClusterClient {
     return [seq, reply];
   }
 
+  /** The workers of the agents alive now, as they announced them; 0 when none did. */
+  workers(): Promise<number> {
+    return this.#jobs.capacity();
+  }
+
   /** Stops waiting for a job's reply (its map was stopped). */
   forget(seq: number): void {
     if (this.#pending.delete(seq) && this.#pending.size === 0) this.#replies.expect(false);
@@ -128,12 +133,18 @@ export interface ChunkRunner {
     queues?: readonly unknown[];
   }): ClusterCall;
   release(): void;
+  /**
+   * How many workers run the chunks, when the runner learns it on its own (the agents of a
+   * cluster announce theirs): `map` sizes its chunks for them unless given `num`.
+   */
+  readonly workers?: Promise<number>;
 }
 
 /** Runs `map`'s chunks on the agents of `target`. Checks `EZQ_SECRET` now. */
 export function clusterLease(target: RedisTarget): ChunkRunner {
   const client = clientFor(target);
   return {
+    workers: client.workers(),
     call({ spec, items, count }) {
       const [seq, reply] = client.submit("map", spec, items, count);
       return { result: reply.then(doneOf), cancel: () => client.forget(seq) };

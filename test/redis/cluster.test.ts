@@ -7,8 +7,10 @@ process.env.EZQ_SECRET = "0123456789abcdef0123456789abcdef";
 import { ClusterRefusedError, map, Q, run, SecretError } from "ezq";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { encode } from "../../src/codec/codec.js";
+import { RedisBackend } from "../../src/redis/backend.js";
 import { payloadToText } from "../../src/redis/entry.js";
 import { seal } from "../../src/redis/sign.js";
+import { resolveTarget } from "../../src/redis/url.js";
 import { JOBS_QUEUE, type JobBody } from "../../src/worker/cluster-protocol.js";
 import { withDeadline } from "../support/deadline.js";
 import { ROOT, runScript, TSX } from "../support/run-script.js";
@@ -175,6 +177,38 @@ describeRedis("map and run on agents", {}, (server) => {
     );
     expect(killed).toBe(true);
     expect(results).toEqual(items.map((x) => x + 1));
+  });
+
+  it("agents announce their workers: the live ones count, a stopped or dead one drops out", async () => {
+    const jobs = new RedisBackend({
+      name: JOBS_QUEUE,
+      target: resolveTarget("test", server().url),
+    });
+    const capacityBecomes = async (expected: number, what: string) => {
+      const until = Date.now() + 10_000;
+      let seen = await jobs.capacity();
+      while (seen !== expected) {
+        if (Date.now() > until) throw new Error(`${what}: capacity ${seen}, not ${expected}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        seen = await jobs.capacity();
+      }
+    };
+    try {
+      await capacityBecomes(2, "the two shared agents of 1 worker");
+      const stopped = agent(["--concurrency", "3"]);
+      await stopped.logged(/serving/);
+      await capacityBecomes(5, "a third agent of 3 workers");
+      stopped.process.kill("SIGTERM");
+      await new Promise((resolve) => stopped.process.once("exit", resolve));
+      await capacityBecomes(2, "after the third left on SIGTERM");
+      const killed = agent(["--concurrency", "4"]);
+      await killed.logged(/serving/);
+      await capacityBecomes(6, "a fourth agent of 4 workers");
+      await killed.kill(); // SIGKILL: no goodbye; its beats stop
+      await capacityBecomes(2, "after the fourth was SIGKILLed");
+    } finally {
+      await jobs.close();
+    }
   });
 
   it("a refused job rejects with ClusterRefusedError", () => {

@@ -28,6 +28,11 @@ export interface TakeRequest {
    * copies the next; only a reader in another context asks, through its home's server.
    */
   readonly streams?: boolean;
+  /**
+   * True for a take ahead of a large message: it leaves for the home at once, not with the
+   * tick's other frames, so that the next message travels while the one in hand is decoded.
+   */
+  readonly urgent?: boolean;
   /** `more`: the take stays open, more of this burst may follow; the last call has none. */
   done(items: Item[], remaining: number, more?: boolean): void;
   /** The take can never be served (see starvation.ts); absent where that cannot be known. */

@@ -9,6 +9,7 @@
 import type { Item } from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 import { Deque } from "./deque.js";
+import { isLarge } from "./large.js";
 
 const MAX_CREDIT = 512;
 /** Weight of the newest sample in the moving averages. */
@@ -51,6 +52,7 @@ export class Reader {
     if (item !== undefined) {
       this.#handedAt = performance.now();
       this.#takeAhead();
+      this.#aheadOfLarge(item);
       return Promise.resolve(item);
     }
     return new Promise((resolve, reject) => {
@@ -111,6 +113,16 @@ export class Reader {
     this.#gap = this.#gap === undefined ? gap : this.#gap + ALPHA * (gap - this.#gap);
   }
 
+  /**
+   * A large message is handed over with the next one already asked for, whatever the
+   * consumer's speed: its transfer then overlaps the decoding and handling of this one.
+   * That holds one message ahead, no more, which a reader that stops hands back.
+   */
+  #aheadOfLarge(handed: Item): void {
+    if (!this.#prefetch || this.#pending || this.#buffer.length > 0) return;
+    if (isLarge(handed[1])) this.#request(true);
+  }
+
   /** Asks for more before the buffer runs dry, when the consumer is fast enough to need it. */
   #takeAhead(): void {
     if (!this.#prefetch || this.#pending || this.#gap === undefined) return;
@@ -118,13 +130,14 @@ export class Reader {
     if (this.#buffer.length <= this.#credit / 2) this.#request();
   }
 
-  #request(): void {
+  #request(urgent = false): void {
     if (this.#pending) return;
     const n = Math.max(this.#waiting.length, this.#credit - this.#buffer.length);
     this.#sentAt = performance.now();
     const request: TakeRequest = {
       owner: this.#owner,
       n,
+      urgent,
       done: (items, _remaining, more) => this.#receive(request, items, more === true),
       fail: (error) => this.#fail(request, error),
     };
@@ -134,10 +147,13 @@ export class Reader {
 
   /** `more`: the take is still open (a burst of large messages arrives one by one). */
   #receive(request: TakeRequest, items: Item[], more: boolean): void {
+    let handed: Item | undefined;
     for (const item of items) {
       const waiter = this.#waiting.shift();
-      if (waiter) waiter.resolve(item);
-      else this.#buffer.push(item);
+      if (waiter) {
+        waiter.resolve(item);
+        handed = item;
+      } else this.#buffer.push(item);
     }
     if (more) return;
     if (this.#pending === request) this.#pending = null;
@@ -145,6 +161,7 @@ export class Reader {
     const rtt = Math.min(performance.now() - this.#sentAt, 2);
     this.#rtt += ALPHA * (rtt - this.#rtt);
     if (this.#waiting.length > 0) this.#request();
+    else if (handed) this.#aheadOfLarge(handed);
   }
 
   /** The take can never be served: every reader waiting on it fails with `error`. */

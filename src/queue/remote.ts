@@ -117,7 +117,10 @@ export class RemoteBackend implements Backend {
 
   take(request: TakeRequest): void {
     const id = this.#client.request(
-      (req) => ["take", this.#qid, req, request.n],
+      (req) =>
+        request.urgent
+          ? ["take", this.#qid, req, request.n, 1]
+          : ["take", this.#qid, req, request.n],
       (frame) => {
         const [, , items, remaining, more] = frame as ["took", number, Item[], number, 1?];
         if (!more) this.#requests.delete(request);
@@ -127,6 +130,7 @@ export class RemoteBackend implements Backend {
       },
     );
     this.#requests.set(request, id);
+    if (request.urgent) this.#client.link.flush();
   }
 
   cancel(request: TakeRequest): void {

@@ -51,7 +51,7 @@ export class QueueServer {
         this.#find(frame[1])?.put(frame[2]);
         break;
       case "take":
-        this.#take(frame[1], frame[2], frame[3]);
+        this.#take(frame[1], frame[2], frame[3], frame[4] === 1);
         break;
       case "cancel":
         this.#cancel(frame[2]);
@@ -78,13 +78,14 @@ export class QueueServer {
     for (const backend of this.#touched) backend.releaseOwner(this.#owner);
   }
 
-  #take(qid: string, id: number, n: number): void {
+  #take(qid: string, id: number, n: number, urgent: boolean): void {
     const backend = this.#find(qid);
     if (!backend) return;
     const request: TakeRequest = {
       owner: this.#owner,
       n,
       streams: true,
+      urgent,
       done: (items: Item[], remaining: number, more?: boolean) => {
         if (!more) {
           this.#pending.delete(id);

@@ -4,25 +4,13 @@
  * goes back to the front if the owner dies, so a dead worker loses no message.
  */
 import { END_KIND } from "../msg.js";
-import { type Item, isMoved, type Payload, type WireMsg } from "../transport/protocol.js";
+import { Link } from "../transport/link.js";
+import { type Item, isMoved, type WireMsg } from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
 import { Deque } from "./deque.js";
+import { isLarge } from "./large.js";
 import { type Starvable, starvation } from "./starvation.js";
 import { WaitingPuts } from "./waiting-puts.js";
-
-/**
- * A message at least this large (text characters plus bytes) goes to a streaming take as
- * soon as it is put, instead of at the end of the burst: its reader starts on it while the
- * producer still encodes the next. Smaller ones keep going in one batch per burst.
- */
-const LARGE = 256 * 1024;
-
-function isLarge(payload: Payload): boolean {
-  if (typeof payload === "string") return payload.length >= LARGE;
-  let size = payload.t.length;
-  for (const buffer of payload.b) size += buffer.byteLength;
-  return size >= LARGE;
-}
 
 /** The home of a queue. */
 export class Store implements Backend, Starvable {
@@ -51,7 +39,13 @@ export class Store implements Backend, Starvable {
       this.#items.push([this.#nextId++, payload, kind, order]);
       large ||= isLarge(payload);
     }
-    if (large) this.#stream();
+    if (large) {
+      // A large message goes to a reader as soon as it is put, not at the end of the
+      // burst; and the takes readers sent meanwhile are heard now, where the channel
+      // allows it (threads), so that they read while this context encodes the next.
+      this.#stream();
+      Link.pollAll();
+    }
     this.#scheduleServe();
   }
 

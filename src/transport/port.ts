@@ -6,7 +6,11 @@
 import type { ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import type { Socket } from "node:net";
-import type { MessagePort, Worker as ThreadWorker } from "node:worker_threads";
+import {
+  type MessagePort,
+  receiveMessageOnPort,
+  type Worker as ThreadWorker,
+} from "node:worker_threads";
 import { BatchReader, BYTE_PIPE_FD, writeBatch } from "./byte-pipe.js";
 import type { Attached, Frame } from "./protocol.js";
 
@@ -23,6 +27,12 @@ export interface Port {
   /** Let the event loop end even though this port is open. */
   unref(): void;
   close(): void;
+  /**
+   * Delivers, now, the batches that have arrived and not been delivered yet, where the
+   * pipe allows it (a thread's channel does; a process's IPC does not). A context busy in
+   * a loop of large puts hears its readers' takes this way, so they are served meanwhile.
+   */
+  poll?(): void;
   /**
    * Resolves once every batch posted so far has left this context. IPC writes to a child
    * process are asynchronous, and a process that exits with writes pending loses them.
@@ -54,29 +64,82 @@ class WriteTracker {
   }
 }
 
-/** The parent's side of a worker thread. */
-export function threadPort(worker: ThreadWorker): Port {
-  return messagingPort(worker, "exit", () => void worker.terminate());
+/** The key of `workerData` under which a thread finds its end of the link's channel. */
+export const LINK_PORT = "ezq:link";
+
+/**
+ * The parent's side of a worker thread: a channel of its own rather than the worker's
+ * built-in port, because a `MessagePort` can be read synchronously (`poll`). Node drains
+ * the built-in port before "exit"; this one is drained at "exit", so that a thread's last
+ * messages are still delivered before its exit is.
+ */
+export function threadPort(worker: ThreadWorker, port: MessagePort): Port {
+  return channelPort(port, {
+    closed: (report) =>
+      worker.once("exit", () => {
+        report();
+        port.close();
+      }),
+    close: () => void worker.terminate(),
+    holder: worker,
+    pollable: true,
+  });
 }
 
-/** A thread's side of its link to the parent (`parentPort`). */
+/**
+ * A thread's side of its link to the parent: the channel the parent made for it. Not
+ * pollable: what a parent sends may start a task, which must not run inside a put.
+ */
 export function parentThreadPort(port: MessagePort): Port {
-  return messagingPort(port, "close", () => port.close());
+  return channelPort(port, {
+    closed: (report) => port.once("close", report),
+    close: () => port.close(),
+  });
 }
 
-/** Either end of a thread's channel: both post, emit and hold the event loop alike. */
-function messagingPort(
-  end: ThreadWorker | MessagePort,
-  closeEvent: "exit" | "close",
-  close: () => void,
+/**
+ * Either end of a thread's channel. `holder`, if any, holds the event loop beside the port;
+ * `pollable` offers `poll`, which only a parent's side may: a child sends it queue requests,
+ * replies and life signals, none of which runs a task.
+ */
+function channelPort(
+  port: MessagePort,
+  ends: {
+    closed: (report: () => void) => void;
+    close: () => void;
+    holder?: { ref(): void; unref(): void };
+    pollable?: boolean;
+  },
 ): Port {
+  const listeners: Array<(batch: Frame[]) => void> = [];
+  const deliver = (batch: Frame[]) => {
+    for (const listener of listeners) listener(batch);
+  };
+  const poll = () => {
+    for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) {
+      deliver(next.message as Frame[]);
+    }
+  };
+  port.on("message", deliver);
   return {
-    post: (batch, attached) => postWithBytes(end, batch, attached),
-    onBatch: (listener) => end.on("message", listener),
-    onClose: (listener) => end.once(closeEvent, listener),
-    ref: () => end.ref(),
-    unref: () => end.unref(),
-    close,
+    post: (batch, attached) => postWithBytes(port, batch, attached),
+    onBatch: (listener) => listeners.push(listener),
+    // What arrived before the close is delivered before it.
+    onClose: (listener) =>
+      ends.closed(() => {
+        poll();
+        listener();
+      }),
+    ref: () => {
+      ends.holder?.ref();
+      port.ref();
+    },
+    unref: () => {
+      ends.holder?.unref();
+      port.unref();
+    },
+    close: ends.close,
+    ...(ends.pollable && { poll }),
     // postMessage hands the batch over synchronously; nothing is left to wait for.
     drain: () => DRAINED,
   };
@@ -96,7 +159,7 @@ const TRANSFER_MIN = 64 * 1024;
  * of the (synchronous) `postMessage`, so that it stays whole for a later delivery. Shared
  * buffers stay shared.
  */
-function postWithBytes(end: ThreadWorker | MessagePort, batch: Frame[], attached: Attached): void {
+function postWithBytes(end: MessagePort, batch: Frame[], attached: Attached): void {
   const { kept, given } = attached;
   if (kept.length === 0 && given.length === 0) {
     end.postMessage(batch);

@@ -88,7 +88,7 @@ export type Item = [id: number, payload: Payload, kind: string, order: number];
 /** Queue requests (child to parent) and replies (parent to child). */
 export type QueueFrame =
   | ["put", qid: string, msgs: WireMsg[]]
-  | ["take", qid: string, req: number, n: number]
+  | ["take", qid: string, req: number, n: number, urgent?: 1]
   | ["cancel", qid: string, req: number]
   | ["ack", qid: string, ids: number[]]
   | ["rel", qid: string, ids: number[]]

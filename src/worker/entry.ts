@@ -4,11 +4,11 @@
  * comlink. It leaves when its parent lets it go (see leave.ts); a child process whose parent
  * is gone exits, even from a busy loop (see watchdog.ts): no orphans.
  */
-import { isMainThread, type MessagePort, parentPort } from "node:worker_threads";
+import { isMainThread, type MessagePort, workerData } from "node:worker_threads";
 import "../queue/codec-types.js";
 import { routes } from "../queue/routes.js";
 import { Link } from "../transport/link.js";
-import { parentProcessPort, parentThreadPort } from "../transport/port.js";
+import { LINK_PORT, parentProcessPort, parentThreadPort } from "../transport/port.js";
 import { Channel, type ControlFrame, packedIn } from "../transport/protocol.js";
 import { exposeApi } from "./api.js";
 import { departure } from "./leave.js";
@@ -19,7 +19,9 @@ import { watchParent } from "./watchdog.js";
 
 const inProcess = isMainThread;
 const link = new Link(
-  inProcess ? parentProcessPort() : parentThreadPort(parentPort as MessagePort),
+  inProcess
+    ? parentProcessPort()
+    : parentThreadPort((workerData as Record<string, MessagePort>)[LINK_PORT] as MessagePort),
 );
 const leave = departure(link);
 routes.connectParent(link);

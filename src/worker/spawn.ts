@@ -5,12 +5,12 @@
 import type { ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Worker as ThreadWorker } from "node:worker_threads";
+import { MessageChannel, Worker as ThreadWorker } from "node:worker_threads";
 import { decode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import { ArgumentRangeError } from "../errors.js";
 import { FROM_SOURCE, WORKER_ENTRY } from "../paths.js";
-import { processPort, threadPort } from "../transport/port.js";
+import { LINK_PORT, processPort, threadPort } from "../transport/port.js";
 import { Channel, type ControlFrame, type Payload } from "../transport/protocol.js";
 import { Child, type ExitInfo } from "./child.js";
 import { childExecArgv, tsxBootstrap } from "./node-flags.js";
@@ -38,11 +38,15 @@ export async function closeChildren(): Promise<void> {
 }
 
 function spawnThread({ env, execArgv, resourceLimits, name }: Readonly<WorkerOptions>): Child {
+  const channel = new MessageChannel();
   const settings = {
     ...(env && { env }),
     ...(execArgv && { execArgv: [...process.execArgv, ...execArgv] }),
     ...(resourceLimits && { resourceLimits }),
     ...(name && { name }),
+    // The link's own channel (see threadPort): the entry finds its end in workerData.
+    workerData: { [LINK_PORT]: channel.port2 },
+    transferList: [channel.port2],
   };
   let worker: ThreadWorker;
   try {
@@ -64,7 +68,7 @@ function spawnThread({ env, execArgv, resourceLimits, name }: Readonly<WorkerOpt
     await exited;
   };
   const { threadId } = worker;
-  return new Child("thread", label("thread", name, threadId), threadPort(worker), {
+  return new Child("thread", label("thread", name, threadId), threadPort(worker, channel.port1), {
     pid: undefined,
     threadId,
     exited,

@@ -370,3 +370,39 @@ describe("move() at its limits", () => {
     expect(error).toBeInstanceOf(WorkerExitError);
   });
 });
+
+describe("a thread reader of large messages, while its producer is in a loop of puts", () => {
+  it("is served between the puts: it reads each message before the loop puts the next", async () => {
+    // The producer blocks (Atomics.wait) until the reader has counted the message before
+    // the one it is about to put: if the home heard the reader's takes only once the loop
+    // ended, the reader would never get the second message and the wait would time out.
+    const q = new Q<string>("thread");
+    const counted = new Int32Array(new SharedArrayBuffer(4));
+    const reader = runThread(
+      async (q: Q<string>, counted: Int32Array) => {
+        for await (const msg of q) {
+          if (msg.data.length !== 300_000) throw new Error(`a message of ${msg.data.length}`);
+          Atomics.add(counted, 0, 1);
+          Atomics.notify(counted, 0);
+        }
+      },
+      q,
+      counted,
+    );
+    const big = (i: number) => String(i % 10).repeat(300_000);
+    q.put(big(0));
+    await eventually(() => Atomics.load(counted, 0) >= 1);
+    const total = 6;
+    for (let i = 1; i < total; i++) {
+      // Synchronous from here to the end of the loop: nothing else runs on this thread.
+      while (Atomics.load(counted, 0) < i) {
+        if (Atomics.wait(counted, 0, Atomics.load(counted, 0), 20_000) === "timed-out") {
+          throw new Error(`the reader had ${Atomics.load(counted, 0)} of ${i} messages`);
+        }
+      }
+      q.put(big(i));
+    }
+    await q.stop([reader]);
+    expect(Atomics.load(counted, 0)).toBe(total);
+  });
+});

@@ -14,6 +14,7 @@ import {
   type WireMsg,
 } from "../transport/protocol.js";
 import type { Backend, Owner, TakeRequest } from "./backend.js";
+import { isLarge } from "./large.js";
 
 /** Finds the backend of a queue by id, if this context can reach it. */
 export type BackendOf = (qid: string) => Backend | undefined;
@@ -90,13 +91,15 @@ export class QueueServer {
         if (!more) {
           this.#pending.delete(id);
           this.#reply(["took", id, items, remaining], packedAt(items, 1));
-          return;
+        } else {
+          const entry = this.#pending.get(id);
+          if (entry) entry.streamed = true;
+          this.#reply(["took", id, items, remaining, 1], packedAt(items, 1));
         }
-        const entry = this.#pending.get(id);
-        if (entry) entry.streamed = true;
-        this.#reply(["took", id, items, remaining, 1], packedAt(items, 1));
-        // A large message leaves now, not at the end of the producer's burst.
-        this.#link.flush();
+        // A large message leaves now, not at the end of the producer's burst (it is the
+        // last of a reply served as it was put: one look, not a scan of every item).
+        const last = items[items.length - 1];
+        if (more || (last && isLarge(last[1]))) this.#link.flush();
       },
     };
     this.#pending.set(id, { backend, request });

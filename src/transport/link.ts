@@ -14,25 +14,22 @@ import type { Attached, Frame, Packed } from "./protocol.js";
 /** Frames beyond this many are flushed at once rather than at the end of the tick. */
 const MAX_BATCH = 4096;
 
-/** Links whose port can be read synchronously (threads' channels), for `Link.pollAll`. */
-const pollable = new Set<Link>();
-
 /** A batched, ordered, multi-channel connection to another context. */
 export class Link {
   /** Batches being delivered now, here: none may be polled in their midst. */
   static #delivering = 0;
+  /** Links whose port can be read synchronously (threads' channels), for `pollAll`. */
+  static readonly #pollable = new Set<Link>();
 
   /**
-   * Delivers, now, what every pollable link has received, and sends the replies at once.
-   * A context in a synchronous loop of large puts hears its readers this way. Not while a
-   * batch is being delivered: what follows it would be handled before the rest of it.
+   * Delivers, now, what every pollable link has received: a context in a synchronous loop
+   * of large puts hears its readers this way (a take served then sends its large message
+   * at once, see QueueServer). Not while a batch is being delivered: what follows it would
+   * be handled before the rest of it.
    */
   static pollAll(): void {
     if (Link.#delivering > 0) return;
-    for (const link of pollable) {
-      link.#port.poll?.();
-      link.flush();
-    }
+    for (const link of Link.#pollable) link.#port.poll?.();
   }
 
   readonly #port: Port;
@@ -53,7 +50,7 @@ export class Link {
     this.#port = port;
     port.onBatch((batch) => this.#receive(batch));
     port.onClose(() => this.#onClose());
-    if (port.poll) pollable.add(this);
+    if (port.poll) Link.#pollable.add(this);
   }
 
   /** True once the other side is gone. */
@@ -146,7 +143,7 @@ export class Link {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    pollable.delete(this);
+    Link.#pollable.delete(this);
     this.#outbox = [];
     this.#attached = { kept: [], given: [] };
     for (const listener of this.#closeListeners.splice(0)) listener();

@@ -1,5 +1,5 @@
 /**
- * A `Port` is the raw pipe under a link: a worker thread, its `parentPort`, a child
+ * A `Port` is the raw pipe under a link: either end of a worker thread's channel, a child
  * process, or this process's own IPC channel. It knows how to post a batch, deliver
  * batches, report closure, and hold or release the event loop.
  */

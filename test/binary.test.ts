@@ -1,5 +1,8 @@
 /** Bytes across every boundary (issue 11): exact, as bytes, copied, moved or shared. */
-import { closePools, DataCloneError, map, move, Q, runThread } from "ezq";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { closePools, DataCloneError, map, move, Q, run, runThread } from "ezq";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { decode, encode } from "../src/codec/codec.js";
@@ -404,5 +407,49 @@ describe("a thread reader of large messages, while its producer is in a loop of 
     }
     await q.stop([reader]);
     expect(Atomics.load(counted, 0)).toBe(total);
+  });
+});
+
+describe("a process reader of large messages, while its producer is in a loop of puts", () => {
+  it.each([
+    ["texts (sent as their UTF-8 bytes)", (i: number) => String(i % 10).repeat(300_000)],
+    ["arrays (through the bulk lane)", (i: number) => new Float64Array(40_000).fill(i)],
+  ])("is served between the puts: %s", async (_name, big) => {
+    // The producer spins, without returning to the event loop, until the reader has
+    // counted the message before the one it is about to put; the reader writes its count
+    // into a file. If the home heard the reader's takes only once the loop ended, the
+    // reader would never get the second message and the loop would give up.
+    const counter = join(mkdtempSync(join(tmpdir(), "ezq-count-")), "count");
+    writeFileSync(counter, "0");
+    const q = new Q<string | Float64Array>();
+    const reader = run(
+      async (q: Q<string | Float64Array>, counter: string) => {
+        const { writeFileSync } = await import("node:fs");
+        let n = 0;
+        for await (const msg of q) {
+          if (msg.data.length !== 300_000 && msg.data.length !== 40_000) {
+            throw new Error(`a message of ${msg.data.length}`);
+          }
+          writeFileSync(counter, String(++n));
+        }
+      },
+      q,
+      counter,
+    );
+    const counted = () => Number(readFileSync(counter, "utf8") || 0);
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    q.put(big(0));
+    await eventually(() => counted() >= 1);
+    const total = 6;
+    for (let i = 1; i < total; i++) {
+      const deadline = Date.now() + 20_000;
+      while (counted() < i) {
+        if (Date.now() > deadline) throw new Error(`the reader had ${counted()} of ${i} messages`);
+        Atomics.wait(pause, 0, 0, 2); // a short sleep that keeps this thread's loop blocked
+      }
+      q.put(big(i));
+    }
+    await q.stop([reader]);
+    expect(counted()).toBe(total);
   });
 });

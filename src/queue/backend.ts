@@ -33,6 +33,12 @@ export interface TakeRequest {
    * tick's other frames, so that the next message travels while the one in hand is decoded.
    */
   readonly urgent?: boolean;
+  /**
+   * True when the requester is a child process: it gets one large message per take, so
+   * that no more than one is in flight beside the queue's own copy (its bytes are copied
+   * into the child's bulk lane, not handed over as to a thread).
+   */
+  readonly oneLarge?: boolean;
   /** `more`: the take stays open, more of this burst may follow; the last call has none. */
   done(items: Item[], remaining: number, more?: boolean): void;
   /** The take can never be served (see starvation.ts); absent where that cannot be known. */

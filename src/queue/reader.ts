@@ -51,8 +51,8 @@ export class Reader {
     const item = this.#buffer.shift();
     if (item !== undefined) {
       this.#handedAt = performance.now();
-      this.#takeAhead();
-      this.#aheadOfLarge(item);
+      if (isLarge(item[1])) this.#aheadOfLarge(item);
+      else this.#takeAhead();
       return Promise.resolve(item);
     }
     return new Promise((resolve, reject) => {

@@ -39,16 +39,19 @@ export class QueueClient {
   /**
    * Sends a request frame built around a fresh request id; `onReply` gets the reply.
    * `attached` lists the payloads in it that hold bytes, which this context lets go of once
-   * sent (see `Link.send`).
+   * sent (see `Link.send`). An `urgent` request leaves now, ahead of what is in flight
+   * where the link allows it (`Link.sendUrgent`); it carries no bytes.
    */
   request(
     build: (id: number) => QueueFrame,
     onReply: (frame: QueueFrame) => void,
     attached?: readonly Packed[],
+    urgent = false,
   ): number {
     const id = this.#nextRequest++;
     this.#waiting.set(id, onReply);
-    this.link.send(Channel.queue, build(id), undefined, attached);
+    if (urgent) this.link.sendUrgent(Channel.queue, build(id));
+    else this.link.send(Channel.queue, build(id), undefined, attached);
     return id;
   }
 
@@ -128,9 +131,10 @@ export class RemoteBackend implements Backend {
         this.#hold(request.owner, items);
         request.done(items, remaining, more === 1);
       },
+      undefined,
+      request.urgent,
     );
     this.#requests.set(request, id);
-    if (request.urgent) this.#client.link.flush();
   }
 
   cancel(request: TakeRequest): void {

@@ -87,6 +87,7 @@ export class QueueServer {
       n,
       streams: true,
       urgent,
+      oneLarge: this.#link.copiesBytes,
       done: (items: Item[], remaining: number, more?: boolean) => {
         if (!more) {
           this.#pending.delete(id);

@@ -148,6 +148,9 @@ export class Store implements Backend, Starvable {
       const item = this.#items.shift() as Item;
       out.push(item);
       if (item[2] === END_KIND) break; // never deliver past an END: each reader stops at its own
+      // A reader in a child process asks for the next large message as it starts on this
+      // one: it holds no more than that one ahead.
+      if (request.oneLarge && isLarge(item[1])) break;
     }
     if (this.#waitingPuts.length > 0) {
       this.#waitingPuts.admit(
@@ -180,7 +183,8 @@ export class Store implements Backend, Starvable {
 
   /**
    * Hands what waits now to the first take in line if it streams; it stays open (`more`)
-   * until the burst ends, its count is reached or it reads an END, and goes to the back of
+   * until the burst ends, its count is reached or it reads an END (or a large message, for
+   * a child process: see `TakeRequest.oneLarge`), and goes to the back of
    * the line, so that readers take turns as they do batch by batch. A first take that does
    * not stream (a reader here) is served at the end of the burst, as before, not skipped.
    */
@@ -191,7 +195,11 @@ export class Store implements Backend, Starvable {
       const items = this.#grab(request, request.n - got);
       if (items.length === 0) return;
       const total = got + items.length;
-      const ended = total >= request.n || (items[items.length - 1] as Item)[2] === END_KIND;
+      const last = items[items.length - 1] as Item;
+      const ended =
+        total >= request.n ||
+        last[2] === END_KIND ||
+        (request.oneLarge === true && isLarge(last[1]));
       if (ended) {
         this.#unwait(request);
         request.done(items, this.#items.length);

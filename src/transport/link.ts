@@ -53,6 +53,11 @@ export class Link {
     if (port.poll) Link.#pollable.add(this);
   }
 
+  /** True when bytes sent here are copied into a pipe (a child process), not handed over. */
+  get copiesBytes(): boolean {
+    return this.#port.copiesBytes === true;
+  }
+
   /** True once the other side is gone. */
   get closed(): boolean {
     return this.#closed;
@@ -82,6 +87,18 @@ export class Link {
       this.#scheduled = true;
       process.nextTick(() => this.flush());
     }
+  }
+
+  /**
+   * Sends one frame now, where the port allows it ahead of what is in flight (see
+   * `Port.postUrgent`); what was queued before it leaves first.
+   */
+  sendUrgent(channel: number, payload: unknown): void {
+    if (this.#closed) return;
+    this.flush();
+    const batch: Frame[] = [[channel, payload]];
+    if (this.#port.postUrgent) this.#port.postUrgent(batch);
+    else this.#port.post(batch, { kept: [], given: [] });
   }
 
   /** Lets frames of a channel fold into the previous one: `merge` returns true if it did. */

@@ -4,6 +4,7 @@
  * batches, report closure, and hold or release the event loop.
  */
 import type { ChildProcess } from "node:child_process";
+import { readSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Socket } from "node:net";
 import {
@@ -11,7 +12,8 @@ import {
   receiveMessageOnPort,
   type Worker as ThreadWorker,
 } from "node:worker_threads";
-import { BatchReader, BYTE_PIPE_FD, writeBatch } from "./byte-pipe.js";
+import { BatchReader, BYTE_PIPE_FD, type WriteOptions, writeBatch } from "./byte-pipe.js";
+import { childLanes, closeLanes, LaneReader, LaneWriter } from "./file-lane.js";
 import type { Attached, Frame } from "./protocol.js";
 
 const require = createRequire(import.meta.url);
@@ -33,6 +35,17 @@ export interface Port {
    * a loop of large puts hears its readers' takes this way, so they are served meanwhile.
    */
   poll?(): void;
+  /**
+   * Posts a batch that may overtake the batches posted before it, where the pipe needs
+   * that to be heard at once (a child process's urgent take: its parent reads the byte
+   * pipe synchronously, never the IPC channel). Without it, `post`.
+   */
+  postUrgent?(batch: Frame[]): void;
+  /**
+   * True when the bytes of what is posted are copied into the pipe (a child process), not
+   * handed over (a thread): a large message in flight then costs its size once more.
+   */
+  readonly copiesBytes?: boolean;
   /**
    * Resolves once every batch posted so far has left this context. IPC writes to a child
    * process are asynchronous, and a process that exits with writes pending loses them.
@@ -215,24 +228,42 @@ function sendBatch(
   send: (message: unknown, done: () => void) => void,
   pipe: Socket | undefined,
   writes: WriteTracker,
+  lane: LaneWriter | undefined,
 ): (batch: Frame[], attached: Attached) => void {
+  const options: WriteOptions = { lane };
   return (batch, attached) => {
     const { kept, given } = attached;
     if (kept.length + given.length > 0 && pipe && !pipe.destroyed) {
       // Bytes first: the marker usually finds them there already. Kept or given is all one
       // to a pipe: its bytes are written, never taken from the sender.
       const packed = given.length === 0 ? kept : kept.concat(given);
-      writeBatch(pipe, batch, packed, writes.start());
+      writeBatch(pipe, batch, packed, writes.start(), options);
       send(ON_PIPE, writes.start());
     } else send(batch, writes.start());
   };
 }
 
+/** Posts a batch out of band on the byte pipe, with no marker: it is delivered as it arrives. */
+function sendUrgent(
+  pipe: Socket | undefined,
+  writes: WriteTracker,
+  post: (batch: Frame[], attached: Attached) => void,
+): (batch: Frame[]) => void {
+  const options: WriteOptions = { outOfBand: true };
+  return (batch) => {
+    if (pipe && !pipe.destroyed) writeBatch(pipe, batch, [], writes.start(), options);
+    else post(batch, NOTHING_ATTACHED);
+  };
+}
+
+const NOTHING_ATTACHED: Attached = Object.freeze({ kept: [], given: [] });
+
 /**
  * Delivers batches in the order they were sent, whichever way they came: a marker from
- * the IPC channel holds back what follows it until its batch arrives on the pipe.
+ * the IPC channel holds back what follows it until its batch arrives on the pipe. A batch
+ * sent out of band is delivered as soon as it is whole.
  */
-function orderedReceiver(): {
+function orderedReceiver(lane?: LaneReader): {
   onIpc(message: unknown): void;
   listen(listener: (batch: Frame[]) => void): void;
   /** Reads the byte pipe's frames: fed its chunks, or reading straight into its buffers. */
@@ -254,10 +285,14 @@ function orderedReceiver(): {
       } else deliver(waiting.shift() as Frame[]);
     }
   };
-  const reader = new BatchReader((batch) => {
+  const reader = new BatchReader((batch, outOfBand) => {
+    if (outOfBand) {
+      deliver(batch);
+      return;
+    }
     fromPipe.push(batch);
     pump();
-  });
+  }, lane);
   return {
     reader,
     onIpc: (message) => {
@@ -279,14 +314,29 @@ function quietPipe(pipe: Socket | undefined): Socket | undefined {
   return pipe;
 }
 
-/** The parent's side of a child process (IPC with JSON serialization, and a byte pipe). */
-export function processPort(child: ChildProcess): Port {
+/**
+ * The parent's side of a child process (IPC with JSON serialization, a byte pipe, and the
+ * bulk lanes if it has them, whose fds this side closes when the child is gone).
+ */
+export function processPort(
+  child: ChildProcess,
+  lanes?: { readonly down: number; readonly up: number },
+): Port {
   const writes = new WriteTracker();
   const pipe = quietPipe(child.stdio[BYTE_PIPE_FD] as Socket | undefined);
-  const receiver = orderedReceiver();
+  const receiver = orderedReceiver(lanes && new LaneReader(lanes.up));
+  const lane = lanes && new LaneWriter(lanes.down);
   // Node made this socket: its chunks are copied into the frame's buffers.
   pipe?.on("data", (chunk: Buffer) => receiver.reader.push(chunk));
   child.on("message", receiver.onIpc);
+  // At "close", not "exit": the pipe's last frames, which may point into a lane, come before it.
+  if (lanes) {
+    child.once("close", () => {
+      lane?.close();
+      closeLanes(lanes);
+    });
+  }
+  const poll = pipePoller(pipe, receiver.reader);
   return {
     // A closed channel must not throw: comlink may still release a proxy after exit.
     post: sendBatch(
@@ -296,6 +346,7 @@ export function processPort(child: ChildProcess): Port {
       },
       pipe,
       writes,
+      lane,
     ),
     onBatch: (listener) => receiver.listen(listener),
     onClose: (listener) => child.once("exit", listener),
@@ -310,26 +361,61 @@ export function processPort(child: ChildProcess): Port {
     close: () => {
       if (child.connected) child.disconnect();
     },
+    ...(poll && { poll }),
+    copiesBytes: true,
     drain: () => writes.drained(),
+  };
+}
+
+/** Where a synchronous read of the pipe lands. */
+const POLL_BYTES = 64 * 1024;
+
+/**
+ * Reads what a child has written on the byte pipe now, without the event loop: its urgent
+ * takes come this way while this context is busy in a loop of puts. Only while the
+ * socket holds nothing unread, so bytes reach the reader in the order they came; the
+ * fd is non-blocking (libuv's), so an empty pipe ends the read at once (EAGAIN).
+ */
+function pipePoller(pipe: Socket | undefined, reader: BatchReader): (() => void) | undefined {
+  const fd = (pipe as { _handle?: { fd?: unknown } } | undefined)?._handle?.fd;
+  if (!pipe || typeof fd !== "number" || fd < 0) return undefined;
+  const into = Buffer.allocUnsafe(POLL_BYTES);
+  return () => {
+    if (pipe.destroyed || pipe.readableLength > 0) return;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, into, 0, POLL_BYTES, null);
+      } catch {
+        return; // EAGAIN: nothing more now
+      }
+      if (n === 0) return;
+      reader.push(Buffer.from(into.subarray(0, n)));
+      if (n < POLL_BYTES) return;
+    }
   };
 }
 
 /** A child process's side of its IPC link to the parent. */
 export function parentProcessPort(): Port {
   const writes = new WriteTracker();
-  const receiver = orderedReceiver();
+  const lanes = childLanes();
+  const receiver = orderedReceiver(lanes?.reader);
   const pipe = quietPipe(openBytePipe(receiver.reader));
   process.on("message", receiver.onIpc);
+  const post = sendBatch(
+    (message, done) => {
+      // A send that fails because the parent is gone is reported by the close event.
+      if (process.connected) process.send?.(message, undefined, undefined, done);
+      else done();
+    },
+    pipe,
+    writes,
+    lanes?.writer,
+  );
   return {
-    post: sendBatch(
-      (message, done) => {
-        // A send that fails because the parent is gone is reported by the close event.
-        if (process.connected) process.send?.(message, undefined, undefined, done);
-        else done();
-      },
-      pipe,
-      writes,
-    ),
+    post,
+    postUrgent: sendUrgent(pipe, writes, post),
     onBatch: (listener) => receiver.listen(listener),
     onClose: (listener) => process.once("disconnect", listener),
     ref: () => process.channel?.ref(),

@@ -48,28 +48,43 @@ export interface Attached {
   readonly given: Packed[];
 }
 
-/** The packed payloads among `payloads` (a send attaches them, so that the port moves their bytes). */
+/**
+ * Texts of at least this many characters are attached too (as packed payloads without
+ * buffers): a child process's port writes them as bytes, not escaped inside JSON.
+ */
+export const LONG_TEXT = 64 * 1024;
+
+const NO_BUFFERS: Packed["b"] = Object.freeze([]) as unknown as Packed["b"];
+
+/** The payload as an attachment, if it is one: packed, or a long text. */
+function attachment(payload: Payload): Packed | undefined {
+  if (typeof payload !== "string") return payload;
+  return payload.length >= LONG_TEXT ? { t: payload, b: NO_BUFFERS } : undefined;
+}
+
+/** The packed payloads (and long texts) among `payloads`, which a send attaches so that the port moves their bulk. */
 export function packedIn(payloads: readonly Payload[]): Packed[] | undefined {
   let out: Packed[] | undefined;
   for (const payload of payloads) {
-    if (typeof payload === "string") continue;
+    const attached = attachment(payload);
+    if (!attached) continue;
     out ??= [];
-    out.push(payload);
+    out.push(attached);
   }
   return out;
 }
 
-/** The packed payloads of messages or items, whose payload is at `at`. */
+/** The packed payloads (and long texts) of messages or items, whose payload is at `at`. */
 export function packedAt(
   rows: ReadonlyArray<readonly unknown[]>,
   at: number,
 ): Packed[] | undefined {
   let out: Packed[] | undefined;
   for (const row of rows) {
-    const payload = row[at] as Payload;
-    if (typeof payload === "string") continue;
+    const attached = attachment(row[at] as Payload);
+    if (!attached) continue;
     out ??= [];
-    out.push(payload);
+    out.push(attached);
   }
   return out;
 }

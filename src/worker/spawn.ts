@@ -10,6 +10,7 @@ import { decode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import { ArgumentRangeError } from "../errors.js";
 import { FROM_SOURCE, WORKER_ENTRY } from "../paths.js";
+import { closeLanes, openLanes } from "../transport/file-lane.js";
 import { LINK_PORT, processPort, threadPort } from "../transport/port.js";
 import { Channel, type ControlFrame, type Payload } from "../transport/protocol.js";
 import { Child, type ExitInfo } from "./child.js";
@@ -79,13 +80,28 @@ function spawnThread({ env, execArgv, resourceLimits, name }: Readonly<WorkerOpt
 function spawnProcess({ env, execArgv = [], name }: Readonly<WorkerOptions>): Child {
   // Loaded on first use: a worker that never forks should not pay for child_process.
   const { fork } = require("node:child_process") as typeof import("node:child_process");
-  const forked: ChildProcess = fork(fileURLToPath(WORKER_ENTRY), [], {
-    execArgv: [...childExecArgv(), ...execArgv],
-    ...(env && { env }),
-    serialization: "json",
-    // fd 4: the byte pipe (transport/byte-pipe.ts), beside the IPC channel.
-    stdio: ["inherit", "inherit", "inherit", "ipc", "pipe"],
-  });
+  const lanes = openLanes();
+  let forked: ChildProcess;
+  try {
+    forked = fork(fileURLToPath(WORKER_ENTRY), [], {
+      execArgv: [...childExecArgv(), ...execArgv],
+      ...(env && { env }),
+      serialization: "json",
+      // fd 4: the byte pipe (transport/byte-pipe.ts), beside the IPC channel; 5 and 6: the
+      // bulk lanes down and up (transport/file-lane.ts), where there is shared memory.
+      stdio: [
+        "inherit",
+        "inherit",
+        "inherit",
+        "ipc",
+        "pipe",
+        ...(lanes ? [lanes.down, lanes.up] : []),
+      ],
+    });
+  } catch (error) {
+    if (lanes) closeLanes(lanes);
+    throw error;
+  }
   const fault: { error?: unknown } = {};
   forked.on("error", (e) => {
     fault.error ??= e;
@@ -96,7 +112,7 @@ function spawnProcess({ env, execArgv = [], name }: Readonly<WorkerOptions>): Ch
     await exited;
   };
   const { pid } = forked;
-  const child = new Child("process", label("process", name, pid), processPort(forked), {
+  const child = new Child("process", label("process", name, pid), processPort(forked, lanes), {
     pid,
     threadId: undefined,
     exited,

@@ -175,6 +175,26 @@ describe.each(KINDS)("bytes to and from %s workers", (kind, start) => {
     ]);
   });
 
+  it("large views of every kind, at offsets into bigger buffers, arrive exact through a Q and map", async () => {
+    // 64 KB and more: to threads these go through the sender's shared staging copy.
+    const big = () => {
+      const buffer = new ArrayBuffer(200_008);
+      const all = new Uint8Array(buffer);
+      for (let i = 0; i < all.length; i++) all[i] = (i * 31) & 255;
+      return buffer;
+    };
+    const values: unknown[] = VIEWS.map(
+      (View) => new View(big(), 8, 80_000 / View.BYTES_PER_ELEMENT),
+    );
+    values.push(new DataView(big(), 16, 90_000), Buffer.from(big(), 8, 100_000), big());
+    const sent = { id: 1, views: new Map(values.map((v, i) => [i, v])) };
+    const q = new Q<typeof sent>(kind);
+    const reader = start(async (q: Q<unknown>) => (await q.get()).data, q);
+    q.put(sent);
+    expectSame(await reader.join(), sent);
+    expectSame(await map((v: unknown) => v, values, { kind, num: 2 }), values);
+  });
+
   it("move(): the sender is left with a detached buffer, the worker gets the bytes", async () => {
     const pixels = new Float64Array(1000).fill(3);
     const buffer = new ArrayBuffer(16);
@@ -322,7 +342,10 @@ describe("what a sender keeps stays whole once its bytes went to a thread", () =
     const items = [0, 1, 2, 3].map((i) => new Uint8Array(100_000).fill(i + 1));
     const sums = await map(
       (xs: Uint8Array, flag: Int32Array) => {
-        if (xs[0] === 2 && Atomics.add(flag, 0, 1) === 0) process.exit(3);
+        if (xs[0] === 2 && Atomics.add(flag, 0, 1) === 0) {
+          xs.fill(9); // the worker's bytes are its own: the rerun must not see this
+          process.exit(3);
+        }
         let sum = 0;
         for (const x of xs) sum += x;
         return sum;
@@ -347,6 +370,23 @@ describe("what a sender keeps stays whole once its bytes went to a thread", () =
     const msg = await q.get();
     expect(msg.data.length).toBe(100_000);
     expect(msg.data.every((x) => x === 7)).toBe(true);
+  });
+
+  it("a thread reader's large message is its own: its writes reach neither the queue nor a redelivery", async () => {
+    const q = new Q<Float64Array>("thread");
+    const sent = new Float64Array(100_000).fill(7);
+    q.put(sent);
+    const reader = runThread(async (queue: Q<Float64Array>) => {
+      const msg = await queue.get();
+      const own = msg.data.buffer instanceof ArrayBuffer; // not the queue's shared copy
+      msg.data.fill(0);
+      process.exit(own ? 5 : 6); // dies holding it: the message is read again
+    }, q);
+    await expect(reader.join()).rejects.toMatchObject({ exitCode: 5 });
+    const again = await q.get();
+    expect(again.data.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(again.data.every((x) => x === 7)).toBe(true);
+    expect(sent.every((x) => x === 7)).toBe(true);
   });
 });
 

@@ -22,7 +22,8 @@ export function encodeItems(
   remote = false,
 ): { text: Payload; queues: QueueCore[] } {
   try {
-    return encodeForWorker(tuples, "input", kind, remote);
+    // Kept until the results are in, for a rerun: thread workers copy large bytes out.
+    return encodeForWorker(tuples, "input", kind, remote, kind === "thread");
   } catch (error) {
     throw itemError(tuples, start, kind, remote, error);
   }

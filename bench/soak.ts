@@ -6,8 +6,9 @@
  * 10% of the run to the end.
  *
  * With `binary`, each message carries 4 KB of bytes (`{ i, bytes: Float64Array(512) }`),
- * echoed back whole by the workers: the byte path (issue 11) must hold flat too, and
- * every array must come back with its own values.
+ * and every 100th 128 KB, which crosses a child process's bulk lane (shared memory) both
+ * ways, echoed back whole by the workers: the byte path (issue 11) must hold flat too, and
+ * every array must come back with its own values and length.
  *
  * Usage: npm run soak [-- N [binary]]
  */
@@ -25,6 +26,8 @@ interface Carrying {
   bytes: Float64Array;
 }
 const FLAT_MB = 50;
+/** Floats of message `i`: 4 KB, and 128 KB for every 100th (large enough for the bulk lane). */
+const floatsOf = (i: number) => (i % 100 === 0 ? 16_384 : 512);
 
 const q = new Q<number | Carrying>();
 const out = new Q<number | Carrying>();
@@ -70,7 +73,7 @@ const timer = setInterval(sample, 1000);
 const producing = (async () => {
   while (sent < N) {
     while (sent < N && sent - received < WINDOW) {
-      q.put(BINARY ? { i: sent, bytes: new Float64Array(512).fill(sent) } : sent);
+      q.put(BINARY ? { i: sent, bytes: new Float64Array(floatsOf(sent)).fill(sent) } : sent);
       sent++;
     }
     await new Promise((resolve) => setImmediate(resolve));
@@ -82,7 +85,10 @@ let corrupt = 0;
 while (received < N) {
   const { data } = await out.get();
   const i = typeof data === "number" ? data : data.i;
-  if (typeof data !== "number" && (data.bytes.length !== 512 || data.bytes[511] !== i)) corrupt++;
+  if (typeof data !== "number") {
+    const n = floatsOf(i);
+    if (data.bytes.length !== n || data.bytes[0] !== i || data.bytes[n - 1] !== i) corrupt++;
+  }
   if (seen[i]) duplicates++;
   seen[i] = 1;
   received++;

@@ -176,7 +176,7 @@ describe.each(KINDS)("bytes to and from %s workers", (kind, start) => {
   });
 
   it("large views of every kind, at offsets into bigger buffers, arrive exact through a Q and map", async () => {
-    // 64 KB and more: to threads these go through the sender's shared staging copy.
+    // 64 KB and more: to threads these go by transfer of a private copy, to processes through the bulk lane.
     const big = () => {
       const buffer = new ArrayBuffer(200_008);
       const all = new Uint8Array(buffer);

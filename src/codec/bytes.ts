@@ -90,15 +90,10 @@ export class ByteSink {
   /** Moved buffers still attached to the sender, detached by `seal` once encoding succeeded. */
   readonly #moved: ArrayBuffer[] = [];
   readonly #share: boolean;
-  readonly #stage: boolean;
 
-  /**
-   * `share`: false when the value may reach a child process, where memory cannot be shared.
-   * `stage`: copies go into shared memory (see `EncodeContext.stage`).
-   */
-  constructor(share: boolean, stage = false) {
+  /** `share`: false when the value may reach a child process, where memory cannot be shared. */
+  constructor(share: boolean) {
     this.#share = share;
-    this.#stage = stage && share;
   }
 
   /** The reference for a bytes value, `undefined` for any other value (or a shared one that cannot go). */
@@ -151,22 +146,9 @@ export class ByteSink {
   }
 
   #copy(buffer: ArrayBuffer, byteOffset: number, byteLength: number): number {
-    if (!this.#stage || byteLength < STAGE_MIN) {
-      return this.buffers.push(buffer.slice(byteOffset, byteOffset + byteLength)) - 1;
-    }
-    const staged = new SharedArrayBuffer(byteLength);
-    new Uint8Array(staged).set(new Uint8Array(buffer, byteOffset, byteLength));
-    // A negative index: the receiver copies these bytes out into a buffer of its own.
-    return ~(this.buffers.push(staged) - 1);
+    return this.buffers.push(buffer.slice(byteOffset, byteOffset + byteLength)) - 1;
   }
 }
-
-/**
- * Below this size a staged copy is a plain one: a small copy costs less than the shared
- * allocation (measured: an 8 MB SharedArrayBuffer allocated and filled in 1.4x the time
- * of `slice`).
- */
-const STAGE_MIN = 64 * 1024;
 
 /** True for a shared buffer or a view of one: what cannot reach a child process. */
 export function isShared(value: unknown): boolean {
@@ -178,11 +160,7 @@ export function isShared(value: unknown): boolean {
 /** Rebuilds a bytes value from its reference and the buffers that arrived. */
 export function reviveBytes(ref: Ref, buffers: ReadonlyArray<ArrayBufferLike>): unknown {
   const [kind, index, byteOffset = 0, length = 0] = ref;
-  // A staged copy (see ByteSink): the sender keeps the shared bytes; this reader gets its own.
-  const buffer =
-    index < 0
-      ? new Uint8Array(buffers[~index] as ArrayBufferLike).slice().buffer
-      : (buffers[index] as ArrayBufferLike);
+  const buffer = buffers[index] as ArrayBufferLike;
   if (kind === "ArrayBuffer" || kind === "SharedArrayBuffer") return buffer;
   if (kind === "Buffer") return Buffer.from(buffer, byteOffset, length);
   const View = VIEWS[kind];

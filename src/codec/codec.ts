@@ -29,14 +29,6 @@ export interface EncodeContext {
    */
   readonly share?: boolean;
   /**
-   * True when the payload is kept by the sender and read by threads (a thread queue's
-   * messages, kept for redelivery; `map` items for threads, kept for a rerun): copies of
-   * large bytes go into shared memory, which the sender keeps and each reader copies out
-   * of. The sender copies once, and the second copy is the reader's, on its own thread,
-   * where a private copy for each delivery would cost the sender a copy more.
-   */
-  readonly stage?: boolean;
-  /**
    * True when the value goes to an agent on another machine (`map`/`run` with `cluster`):
    * only queues in Redis can reach it there.
    */
@@ -48,9 +40,6 @@ export const AS_DATA: EncodeContext = Object.freeze({ target: null });
 
 /** Data for threads of this process only (a thread queue's messages, a thread's results): shared memory stays shared. */
 export const SHARED_DATA: EncodeContext = Object.freeze({ target: null, share: true });
-
-/** A thread queue's messages: as SHARED_DATA, and kept for redelivery, so large copies are staged. */
-export const STAGED_DATA: EncodeContext = Object.freeze({ target: null, share: true, stage: true });
 
 /** How a registered type turns into data and back. */
 export interface CodecType<T> {
@@ -160,7 +149,7 @@ export function encode(value: unknown, root = "data", context: EncodeContext = A
   }
   try {
     if (isJsonExact(value, 0)) return JSON_TEXT + JSON.stringify(value);
-    const sink = new ByteSink(context.share ?? context.target === "thread", context.stage);
+    const sink = new ByteSink(context.share ?? context.target === "thread");
     const text = stringify(value, reducersFor(context, sink));
     if (sink.buffers.length === 0) return text;
     const moved = sink.seal();

@@ -22,8 +22,7 @@ export function encodeItems(
   remote = false,
 ): { text: Payload; queues: QueueCore[] } {
   try {
-    // Kept until the results are in, for a rerun: thread workers copy large bytes out.
-    return encodeForWorker(tuples, "input", kind, remote, kind === "thread");
+    return encodeForWorker(tuples, "input", kind, remote);
   } catch (error) {
     throw itemError(tuples, start, kind, remote, error);
   }

@@ -17,11 +17,10 @@ export function encodeForWorker(
   root: string,
   kind: ContextName,
   remote = false,
-  stage = false,
 ): { text: Payload; queues: QueueCore[] } {
   const queues: QueueCore[] = [];
   const carry = (carried: unknown) => {
     if (carried instanceof QueueCore) queues.push(carried);
   };
-  return { text: encode(value, root, { target: kind, carry, remote, stage }), queues };
+  return { text: encode(value, root, { target: kind, carry, remote }), queues };
 }

@@ -4,7 +4,7 @@ import {
   decode,
   type EncodeContext,
   encode,
-  STAGED_DATA,
+  SHARED_DATA,
 } from "../codec/codec.js";
 import { CONTEXT_NAMES, type ContextName } from "../constants.js";
 import { ArgumentTypeError, QueueFullError, WorkersFailedError } from "../errors.js";
@@ -171,7 +171,7 @@ export class Q<T = unknown> {
 
   /** Message data goes nowhere by reference; shared memory only where every reader is a thread of this process. */
   #putContext(): EncodeContext {
-    return this.#core.kind === "thread" ? STAGED_DATA : AS_DATA;
+    return this.#core.kind === "thread" ? SHARED_DATA : AS_DATA;
   }
 
   /** `"process"` or `"thread"`: how far this queue reaches; `"redis"` for a queue in Redis. */

@@ -82,6 +82,8 @@ export class LaneWriter {
         typeof bytes === "string"
           ? writeSync(this.#fd, bytes, at, "utf8")
           : writeAll(this.#fd, bytes, at);
+      // A short write of a text (a full shared memory) would cut it: the pipe takes it whole.
+      if (length !== size) throw new Error("short write");
       this.#head = at + length;
       this.#written += length;
       this.#unread.push({ at, total: this.#written });
@@ -120,6 +122,8 @@ export class LaneWriter {
     if (this.#unread.length === 0) return;
     readSync(this.#fd, this.#count, 0, 8, 0);
     const read = this.#count[0] as number;
+    // More read than was ever written: the count page was written by someone else.
+    if (!(read <= this.#written)) throw new Error("the bulk lane's count is not its reader's");
     let freed = 0;
     while (freed < this.#unread.length && (this.#unread[freed] as Region).total <= read) freed++;
     if (freed > 0) this.#unread.splice(0, freed);
@@ -181,9 +185,16 @@ export class LaneReader {
     return buffer;
   }
 
-  /** Tells the writer how much has been read, once a batch's bytes are all in. */
+  /**
+   * Tells the writer how much has been read, once a batch's bytes are all in. If that
+   * fails, the writer frees nothing more, and its lane fills and hands over to the pipe.
+   */
   report(): void {
-    writeSync(this.#fd, this.#count, 0, 8, 0);
+    try {
+      writeSync(this.#fd, this.#count, 0, 8, 0);
+    } catch {
+      // the writer sends on the pipe once its ring is full
+    }
   }
 }
 
@@ -205,6 +216,13 @@ function openLaneFile(): number | undefined {
   try {
     const fd = openSync(path, "wx+", 0o600);
     unlinkSync(path);
+    try {
+      // The count's page, allocated now: a full shared memory refuses the lane, not a report.
+      writeSync(fd, new Float64Array(1), 0, 8, 0);
+    } catch {
+      closeSync(fd);
+      return undefined;
+    }
     return fd;
   } catch {
     return undefined;

@@ -326,8 +326,17 @@ export function processPort(
   const pipe = quietPipe(child.stdio[BYTE_PIPE_FD] as Socket | undefined);
   const receiver = orderedReceiver(lanes && new LaneReader(lanes.up));
   const lane = lanes && new LaneWriter(lanes.down);
-  // Node made this socket: its chunks are copied into the frame's buffers.
-  pipe?.on("data", (chunk: Buffer) => receiver.reader.push(chunk));
+  // Node made this socket: its chunks are copied into the frame's buffers. A child that
+  // writes what is not a frame there (its task wrote to fd 4, or tampered with a lane) is
+  // stopped: its link cannot be trusted, and what it held goes back to its queues.
+  const read = (chunk: Buffer) => {
+    try {
+      receiver.reader.push(chunk);
+    } catch {
+      child.kill("SIGKILL");
+    }
+  };
+  pipe?.on("data", read);
   child.on("message", receiver.onIpc);
   // At "close", not "exit": the pipe's last frames, which may point into a lane, come before it.
   if (lanes) {
@@ -336,7 +345,7 @@ export function processPort(
       closeLanes(lanes);
     });
   }
-  const poll = pipePoller(pipe, receiver.reader);
+  const poll = pipePoller(pipe, read);
   return {
     // A closed channel must not throw: comlink may still release a proxy after exit.
     post: sendBatch(
@@ -376,7 +385,10 @@ const POLL_BYTES = 64 * 1024;
  * socket holds nothing unread, so bytes reach the reader in the order they came; the
  * fd is non-blocking (libuv's), so an empty pipe ends the read at once (EAGAIN).
  */
-function pipePoller(pipe: Socket | undefined, reader: BatchReader): (() => void) | undefined {
+function pipePoller(
+  pipe: Socket | undefined,
+  read: (chunk: Buffer) => void,
+): (() => void) | undefined {
   const fd = (pipe as { _handle?: { fd?: unknown } } | undefined)?._handle?.fd;
   if (!pipe || typeof fd !== "number" || fd < 0) return undefined;
   const into = Buffer.allocUnsafe(POLL_BYTES);
@@ -390,7 +402,7 @@ function pipePoller(pipe: Socket | undefined, reader: BatchReader): (() => void)
         return; // EAGAIN: nothing more now
       }
       if (n === 0) return;
-      reader.push(Buffer.from(into.subarray(0, n)));
+      read(Buffer.from(into.subarray(0, n)));
       if (n < POLL_BYTES) return;
     }
   };

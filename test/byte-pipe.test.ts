@@ -169,6 +169,15 @@ describe("the byte pipe's frames", () => {
   });
 });
 
+describe("what is not a frame", () => {
+  it("is refused at once rather than waited for (the parent stops such a child)", () => {
+    const reader = new BatchReader(() => {});
+    expect(() => reader.push(Buffer.from([0xff, 0xff, 0xff, 0x7f, 1, 2, 3]))).toThrow(
+      /not a frame/,
+    );
+  });
+});
+
 describe("a bulk lane", () => {
   it("reuses its ring once the reader has read, and refuses what does not fit", () => {
     if (!lanes) return;

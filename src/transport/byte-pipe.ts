@@ -26,6 +26,11 @@ const TEXT_KEY = "\u0000s";
 const LANE_MIN = 64 * 1024;
 /** The top bit of a frame's length word: the frame is out of band. */
 const OUT_OF_BAND = 0x8000_0000;
+/**
+ * The longest header text a frame may have (its bulk is in the buffers after it): a longer
+ * one is not a frame, and waiting for its end would wait forever.
+ */
+const MAX_HEADER = 256 * 1024 * 1024;
 
 /** The fd of the byte pipe in a child process: after stdin, stdout, stderr and IPC. */
 export const BYTE_PIPE_FD = 4;
@@ -196,6 +201,7 @@ export class BatchReader {
     this.#pending = [joined];
     const word = joined.readUInt32LE(0);
     const length = word & ~OUT_OF_BAND;
+    if (length > MAX_HEADER) throw new Error(`not a frame: a header of ${length} bytes`);
     if (joined.length < 4 + length) return undefined;
     const text = joined.toString("utf8", 4, 4 + length);
     const newline = text.indexOf("\n");

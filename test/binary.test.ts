@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { closePools, DataCloneError, map, move, Q, run, runThread } from "ezq";
+import { closePools, DataCloneError, map, move, Q, run, runThread, WorkerExitError } from "ezq";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { decode, encode } from "../src/codec/codec.js";
@@ -358,6 +358,48 @@ describe("what a sender keeps stays whole once its bytes went to a thread", () =
     // What was sent was a copy: the caller's arrays are untouched.
     expect(items.map((xs) => xs.length)).toEqual([100_000, 100_000, 100_000, 100_000]);
   });
+
+  it.each([
+    ["copied", false],
+    ["moved", true],
+  ] as const)(
+    "a map chunk (%s) held by a thread stopped for another map's sake",
+    async (_, moved) => {
+      // One worker holds two calls: map A's, running, and map B's, waiting behind it.
+      // Aborting A stops that worker; B's chunk runs again elsewhere with every byte (it was
+      // handed over, so it is encoded again from B's input) or, moved, rejects: its bytes
+      // went with the worker.
+      const state = new Int32Array(new SharedArrayBuffer(8)); // [0]: A started, [1]: release
+      const aborting = new AbortController();
+      const options = { kind: "thread", num: 1, idleTimeout: 30_000 } as const;
+      const a = map(
+        (x: number, state: Int32Array) => {
+          Atomics.store(state, 0, 1);
+          while (Atomics.load(state, 1) === 0); // busy until stopped
+          return x;
+        },
+        [1],
+        { ...options, signal: aborting.signal, args: [state] },
+      ).catch((e: unknown) => e);
+      const input = new Float64Array(100_000).fill(7);
+      const b = map(
+        (xs: Float64Array) => xs.reduce((sum, x) => sum + x, 0),
+        [moved ? move(input) : input],
+        options,
+      ).catch((e: unknown) => e);
+      await eventually(() => Atomics.load(state, 0) === 1, "map A's task started");
+      aborting.abort(new Error("A is done"));
+      expect(await a).toHaveProperty("message", "A is done");
+      const got = await b;
+      if (moved) {
+        expect(got).toBeInstanceOf(WorkerExitError);
+        expect((got as Error).message).toMatch(/moved items/);
+      } else {
+        expect(got).toEqual([700_000]);
+        expect(input.length).toBe(100_000); // a copy went: the caller's array is whole
+      }
+    },
+  );
 
   it("a message whose thread reader died holding it reaches the next reader whole", async () => {
     const q = new Q<Float64Array>("thread");

@@ -56,6 +56,26 @@ describe.each(kinds)("map on %s workers", (kind) => {
     expect(result).toEqual([3, 6, 9]);
   });
 
+  it("keeps its other workers going while an ordered run waits on its first item", async () => {
+    // Results held behind a slow first item must not hold back the items after it: the
+    // first item waits until three others have run.
+    const gate = new Q<null>();
+    const ran = new Q<number>();
+    const n = 40;
+    const results = map(
+      async (i: number, gate: Q<null>, ran: Q<number>) => {
+        if (i === 0) await gate.get();
+        else ran.put(i);
+        return i;
+      },
+      Array.from({ length: n }, (_, i) => i),
+      { kind, num: 2, args: [gate, ran] },
+    );
+    for (let seen = 0; seen < 3; seen++) await ran.get();
+    gate.put(null);
+    expect(await results).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+
   it("rejects with the task's error, its itemIndex, after yielding the results before it", async () => {
     const seen: number[] = [];
     const failure = await (async () => {

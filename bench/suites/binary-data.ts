@@ -59,14 +59,16 @@ export interface Batch {
 }
 
 let template: Float64Array | undefined;
+let distinct: Float64Array[] | undefined;
 
 /** ARRAYS arrays of 8 MB; `fresh` for contenders that hand them over (detaching them). */
 export function arrayBatch(fresh: boolean): Batch {
   template ??= bigArray();
-  // Copying contenders send the same array each time: every send copies it anyway.
-  const messages = fresh
-    ? copies(template, ARRAYS)
-    : Array.from({ length: ARRAYS }, () => template as Float64Array);
+  // Copying contenders reuse one set of distinct arrays (a copy leaves them whole). Not one
+  // array 16 times: a codec that keeps shared references (devalue, in a map chunk of many
+  // items) would then send its bytes once, and the figure would not be a copy of 128 MB.
+  distinct ??= copies(template, ARRAYS);
+  const messages = fresh ? copies(template, ARRAYS) : distinct;
   const bytes = ARRAYS * 8 * MB;
   return { messages, bytes, expected: bytes };
 }

@@ -131,9 +131,7 @@ export class MapRun<R> implements BatchSource<R> {
       while (!this.#stopped()) {
         // On agents a chunk costs a few round trips: one chunk measures the task first,
         // where a local pool sends many one-item chunks while it measures.
-        const measuring = this.#settings.cluster !== undefined && this.#done === 0;
-        const room = measuring ? 1 : this.#maxWindow;
-        if (this.#window.size + Number(this.#outstanding) >= room) {
+        if (this.#full()) {
           await this.#changed.wait();
           continue;
         }
@@ -149,6 +147,23 @@ export class MapRun<R> implements BatchSource<R> {
     } catch (error) {
       this.#fail(error); // the input threw, or an item cannot be sent
     }
+  }
+
+  /**
+   * No room for another chunk. Once the sizer knows the pace, the window is full. While it
+   * measures, few one-item chunks run at once: on agents, one; on a local pool, one per
+   * worker and at least DEPTH (a lone worker still runs two async items side by side).
+   * Each costs a round trip that a measured chunk would share out (16 trivial items on 2
+   * threads went in 12 chunks when the whole window of one-item chunks went out first).
+   * Running chunks count, not finished ones held for an ordered hand-out: a slow first
+   * item must not keep the others' workers waiting.
+   */
+  #full(): boolean {
+    if (this.#sizer.trusted)
+      return this.#window.size + Number(this.#outstanding) >= this.#maxWindow;
+    const { cluster, chunkSize, num } = this.#settings;
+    const room = cluster ? 1 : chunkSize === undefined ? Math.max(num, DEPTH) : this.#maxWindow;
+    return this.#window.unsettled().length >= room;
   }
 
   /** The chunks run on `workers` workers: size them, and keep as many in flight, for those. */
@@ -177,6 +192,10 @@ export class MapRun<R> implements BatchSource<R> {
     call.result.then(
       (done) => {
         chunk.done = done;
+        // Measured as each chunk completes, not as its results are handed out: an ordered
+        // run may hold finished chunks behind a slow first one, and its workers must not
+        // wait for that one to learn the pace.
+        this.#sizer.record(count, done.ms);
         this.#changed.notify();
       },
       (error: unknown) => {
@@ -213,7 +232,6 @@ export class MapRun<R> implements BatchSource<R> {
   /** The chunk's results; its error, if any, is thrown at the next turn, after them. */
   #handOut(chunk: Chunk): R[] {
     const { values, error } = unpack<R>(chunk);
-    if (chunk.done) this.#sizer.record(chunk.count, chunk.done.ms);
     if (error !== undefined) this.#failure ??= { error };
     this.#done += values.length;
     if (values.length > 0) this.#settings.onProgress?.({ done: this.#done, total: this.#total });

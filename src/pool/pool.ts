@@ -8,6 +8,7 @@
  */
 import type { ContextName } from "../constants.js";
 import { ChunkError, WorkerExitError, WorkerTerminatedError } from "../errors.js";
+import { isMoved } from "../transport/protocol.js";
 import { type ChunkDone, withBytes } from "../worker/api.js";
 import type { ExitInfo } from "../worker/child.js";
 import type { WorkerOptions } from "../worker/options.js";
@@ -204,9 +205,20 @@ export class Pool implements LeaseHost {
     for (const call of calls) call.lease.drop(member);
     const live = calls.filter((call) => !call.cancelled);
     if (member.retiring) {
-      // Stopped on purpose: its other calls lose nothing and run elsewhere.
-      for (const call of live) call.member = undefined;
-      this.#queue.unshift(...live);
+      // Stopped on purpose: its other calls lose nothing and run elsewhere, except those
+      // whose moved bytes went with it.
+      const lost = live.filter((call) => isMoved(call.items));
+      if (lost.length > 0) {
+        const error = new WorkerExitError(
+          `${member.child.label} of a map pool, stopped holding moved items (they cannot run again)`,
+          exit.code,
+          exit.signal,
+        );
+        for (const call of lost) call.reject(error);
+      }
+      const again = live.filter((call) => !isMoved(call.items));
+      for (const call of again) call.member = undefined;
+      this.#queue.unshift(...again);
     } else {
       // One death, one error: the caller counts deaths, not the calls a death failed.
       const error = new WorkerExitError(

@@ -90,10 +90,17 @@ export class ByteSink {
   /** Moved buffers still attached to the sender, detached by `seal` once encoding succeeded. */
   readonly #moved: ArrayBuffer[] = [];
   readonly #share: boolean;
+  readonly #stage: ((byteLength: number) => SharedArrayBuffer | undefined) | undefined;
+  /** Copies made in staged slots, as [index in `buffers`, byteLength] (see `EncodeContext.stage`). */
+  readonly staged: Array<[index: number, byteLength: number]> = [];
 
-  /** `share`: false when the value may reach a child process, where memory cannot be shared. */
-  constructor(share: boolean) {
+  /**
+   * `share`: false when the value may reach a child process, where memory cannot be
+   * shared; `stage`: where copies may go instead of private buffers.
+   */
+  constructor(share: boolean, stage?: (byteLength: number) => SharedArrayBuffer | undefined) {
     this.#share = share;
+    this.#stage = stage;
   }
 
   /** The reference for a bytes value, `undefined` for any other value (or a shared one that cannot go). */
@@ -146,7 +153,12 @@ export class ByteSink {
   }
 
   #copy(buffer: ArrayBuffer, byteOffset: number, byteLength: number): number {
-    return this.buffers.push(buffer.slice(byteOffset, byteOffset + byteLength)) - 1;
+    const slot = this.#stage?.(byteLength);
+    if (!slot) return this.buffers.push(buffer.slice(byteOffset, byteOffset + byteLength)) - 1;
+    new Uint8Array(slot, 0, byteLength).set(new Uint8Array(buffer, byteOffset, byteLength));
+    const index = this.buffers.push(slot) - 1;
+    this.staged.push([index, byteLength]);
+    return index;
   }
 }
 

@@ -33,6 +33,11 @@ export interface EncodeContext {
    * only queues in Redis can reach it there.
    */
   readonly remote?: boolean;
+  /**
+   * Where a copy of bytes may be staged instead of a private `ArrayBuffer`: a shared slot
+   * of at least that many bytes, or `undefined` to copy privately (see pool/staging.ts).
+   */
+  readonly stage?: (byteLength: number) => SharedArrayBuffer | undefined;
 }
 
 /** Message data, results and errors: nothing travels by reference. */
@@ -149,11 +154,17 @@ export function encode(value: unknown, root = "data", context: EncodeContext = A
   }
   try {
     if (isJsonExact(value, 0)) return JSON_TEXT + JSON.stringify(value);
-    const sink = new ByteSink(context.share ?? context.target === "thread");
+    const sink = new ByteSink(context.share ?? context.target === "thread", context.stage);
     const text = stringify(value, reducersFor(context, sink));
     if (sink.buffers.length === 0) return text;
     const moved = sink.seal();
-    return moved ? { t: text, b: sink.buffers, m: moved } : { t: text, b: sink.buffers };
+    const packed: { t: string; b: Packed["b"]; m?: ArrayBuffer[]; s?: Packed["s"] } = {
+      t: text,
+      b: sink.buffers,
+    };
+    if (moved) packed.m = moved;
+    if (sink.staged.length > 0) packed.s = sink.staged;
+    return packed;
   } catch (error) {
     throw explainEncodeFailure(error, root, context);
   }
@@ -206,10 +217,11 @@ export function decode(payload: Payload): unknown {
 }
 
 /** Decodes text with buffers beside it: the bytes values are views of those buffers, not copies. */
-function decodePacked({ t, b }: Packed): unknown {
+function decodePacked({ t, b, s }: Packed): unknown {
+  const buffers = s ? unstaged(b, s) : b;
   const withBytes: Record<string, (data: unknown) => unknown> = Object.create(null);
   Object.assign(withBytes, revivers);
-  withBytes[BYTES] = (ref) => reviveBytes(ref as Parameters<typeof reviveBytes>[0], b);
+  withBytes[BYTES] = (ref) => reviveBytes(ref as Parameters<typeof reviveBytes>[0], buffers);
   return parse(t, withBytes);
 }
 
@@ -265,4 +277,16 @@ function describeProblem(error: DevalueError, context: EncodeContext): string {
   if (error.message.includes("symbolic keys")) return "it has symbol keys";
   if (error.message.includes("Promise")) return "it is a Promise (await it first)";
   return error.message;
+}
+
+/** The buffers with each staged copy copied out of its shared slot, which its sender reuses. */
+function unstaged(
+  buffers: Packed["b"],
+  staged: NonNullable<Packed["s"]>,
+): Array<ArrayBuffer | SharedArrayBuffer> {
+  const own = buffers.slice();
+  for (const [index, byteLength] of staged) {
+    own[index] = new Uint8Array(buffers[index] as SharedArrayBuffer, 0, byteLength).slice().buffer;
+  }
+  return own;
 }

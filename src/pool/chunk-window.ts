@@ -38,6 +38,11 @@ export class ChunkWindow {
     return this.#chunks.filter((chunk) => chunk.error instanceof WorkerExitError);
   }
 
+  /** Every chunk in the window. */
+  all(): readonly Chunk[] {
+    return this.#chunks;
+  }
+
   /** Chunks still running or waiting for a worker. */
   unsettled(): Chunk[] {
     return this.#chunks.filter((chunk) => !isSettled(chunk));

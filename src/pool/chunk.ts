@@ -15,6 +15,8 @@ export interface Chunk {
   readonly count: number;
   readonly items: Payload;
   readonly queues: readonly QueueCore[];
+  /** The shared slots its items' copies are staged in, if any: released once it is done. */
+  readonly staging?: { release(): void };
   call?: PoolCall;
   done?: ChunkDone;
   error?: unknown;

@@ -2,9 +2,9 @@
  * Encodes a chunk of `map`'s argument tuples for a worker, with the queues they carry.
  * When the chunk cannot be encoded, the item at fault is found, so that the error names
  * its place in the whole input: `input[12].fn` (one iterable) or `input[12][1].fn` (the
- * second of several).
+ * second of several). `stage`: where large copies may be staged (see pool/staging.ts).
  */
-import { encode } from "../codec/codec.js";
+import { type EncodeContext, encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import { DataCloneError } from "../errors.js";
 import type { QueueCore } from "../queue/core.js";
@@ -20,9 +20,10 @@ export function encodeItems(
   start: number,
   kind: ContextName,
   remote = false,
+  stage?: EncodeContext["stage"],
 ): { text: Payload; queues: QueueCore[] } {
   try {
-    return encodeForWorker(tuples, "input", kind, remote);
+    return encodeForWorker(tuples, "input", kind, remote, stage);
   } catch (error) {
     throw itemError(tuples, start, kind, remote, error);
   }

@@ -22,6 +22,7 @@ import type { Settings } from "./map-options.js";
 import { Notifier } from "./notifier.js";
 import { DEPTH } from "./pool.js";
 import { poolFor } from "./pools.js";
+import { ChunkStaging } from "./staging.js";
 import type { ZipReader } from "./zip.js";
 
 /** The state of one `map` call. */
@@ -177,10 +178,26 @@ export class MapRun<R> implements BatchSource<R> {
     const start = this.#nextStart;
     const { kind, cluster } = this.#settings;
     // Bound for agents elsewhere, the items may carry queues in Redis only.
-    const { text, queues } = encodeItems(tuples, start, cluster ? "process" : kind, !!cluster);
+    // Copies for a local thread are staged in shared slots: the worker copies them out,
+    // where a kept copy would cost this thread a second one at each sending.
+    const staging = kind === "thread" && !cluster ? new ChunkStaging() : undefined;
+    let encoded: ReturnType<typeof encodeItems>;
+    try {
+      encoded = encodeItems(tuples, start, cluster ? "process" : kind, !!cluster, staging?.stage);
+    } catch (error) {
+      staging?.release();
+      throw error;
+    }
+    const { text, queues } = encoded;
     this.#nextStart += tuples.length;
     const carried = this.#sharedQueues.length > 0 ? [...queues, ...this.#sharedQueues] : queues;
-    const chunk: Chunk = { start, count: tuples.length, items: text, queues: carried };
+    const chunk: Chunk = {
+      start,
+      count: tuples.length,
+      items: text,
+      queues: carried,
+      ...(staging && staging.slots.length > 0 && { staging }),
+    };
     this.#window.push(chunk);
     this.#dispatch(chunk);
   }
@@ -231,6 +248,7 @@ export class MapRun<R> implements BatchSource<R> {
 
   /** The chunk's results; its error, if any, is thrown at the next turn, after them. */
   #handOut(chunk: Chunk): R[] {
+    chunk.staging?.release(); // its worker copied the items out before it ran them
     const { values, error } = unpack<R>(chunk);
     if (error !== undefined) this.#failure ??= { error };
     this.#done += values.length;
@@ -250,6 +268,9 @@ export class MapRun<R> implements BatchSource<R> {
   async #cleanUp(): Promise<void> {
     this.#settings.signal?.removeEventListener("abort", this.#onAbort);
     for (const chunk of this.#window.unsettled()) chunk.call?.cancel();
+    // Slots go back even under a worker still stopping: it only reads them, for a result
+    // nobody takes.
+    for (const chunk of this.#window.all()) chunk.staging?.release();
     this.#lease?.release();
     this.#changed.notify();
     await this.#feed.close();

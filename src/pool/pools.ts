@@ -8,6 +8,7 @@ import type { ContextName } from "../constants.js";
 import type { WorkerOptions } from "../worker/options.js";
 import { spareThread } from "../worker/spare.js";
 import { Pool, type PoolStats } from "./pool.js";
+import { clearStaging } from "./staging.js";
 
 const pools = new Map<string, Pool>();
 const require = createRequire(import.meta.url);
@@ -51,10 +52,12 @@ export function poolStats(): PoolStats[] {
 /**
  * Stops the workers of every warm pool, and the spare thread, now; a `map` still running
  * rejects. Never needed for a script to exit (idle workers hold nothing, and leave after
- * the idle timeout); useful in test teardown or to free memory at once.
+ * the idle timeout); useful in test teardown or to free memory at once, including the
+ * shared slots a `map` on threads stages its large copies in.
  */
 export async function closePools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   await Promise.all([...all.map((pool) => pool.close()), spareThread.close()]);
+  clearStaging();
 }

@@ -3,7 +3,7 @@
  * handles may travel, so the sender learns which queues went along, to keep them reachable
  * while that worker lives (`routes.holdUntil`).
  */
-import { encode } from "../codec/codec.js";
+import { type EncodeContext, encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";
 import type { Payload } from "../transport/protocol.js";
 import { QueueCore } from "./core.js";
@@ -17,10 +17,14 @@ export function encodeForWorker(
   root: string,
   kind: ContextName,
   remote = false,
+  stage?: EncodeContext["stage"],
 ): { text: Payload; queues: QueueCore[] } {
   const queues: QueueCore[] = [];
   const carry = (carried: unknown) => {
     if (carried instanceof QueueCore) queues.push(carried);
   };
-  return { text: encode(value, root, { target: kind, carry, remote }), queues };
+  const context: EncodeContext = stage
+    ? { target: kind, carry, remote, stage }
+    : { target: kind, carry, remote };
+  return { text: encode(value, root, context), queues };
 }

@@ -31,6 +31,12 @@ export interface Packed {
   readonly b: Array<ArrayBuffer | SharedArrayBuffer>;
   /** The buffers of `b` that were handed over with `move`: transferred to a thread, never kept for a second delivery. */
   readonly m?: ArrayBuffer[];
+  /**
+   * Entries of `b` that are staged copies (pooled shared slots, see pool/staging.ts), as
+   * [index, byteLength]: the receiver copies each out before it decodes, so that the bytes
+   * it gets are its own.
+   */
+  readonly s?: Array<[index: number, byteLength: number]>;
 }
 
 /** Encoded data: text, or text with the buffers it refers to. */

@@ -1,0 +1,91 @@
+/**
+ * Shared slots that a `map` on threads stages its items' large copies in. A copy the main
+ * thread keeps for a rerun would otherwise cost it a second copy for each sending (the
+ * private one a thread is handed); staged, the main thread copies once into a slot and
+ * the worker copies out of it, so the two copies run on different threads, as
+ * `postMessage`'s clone does. Slots are pooled and kept for reuse, not left to the
+ * garbage collector: V8 does not count a `SharedArrayBuffer` as external memory, so slots
+ * let go of are not collected until something else makes it collect (a probe that let
+ * idle slots go grew by 112 MB per idle spell: BENCHMARKS.md, issue 11). The pool is
+ * bounded instead, and `closePools()` empties it.
+ */
+import { TRANSFER_MIN } from "../transport/port.js";
+
+/** Staged bytes at most, in slots taken or free: past this, copies are private again. */
+const CAPACITY = 128 * 1024 * 1024;
+
+/** Slot sizes are powers of two, so that freed slots fit later copies of similar sizes. */
+function slotSize(byteLength: number): number {
+  return 2 ** Math.ceil(Math.log2(byteLength));
+}
+
+/** The pool of slots; one per process serves every `map` call. */
+class StagingArena {
+  readonly #free = new Map<number, SharedArrayBuffer[]>();
+  #allocated = 0;
+
+  /** A slot of at least `byteLength` bytes, or `undefined` when the arena is full. */
+  take(byteLength: number): SharedArrayBuffer | undefined {
+    const size = slotSize(byteLength);
+    let slot = this.#free.get(size)?.pop();
+    if (!slot) {
+      if (this.#allocated + size > CAPACITY) return undefined;
+      slot = new SharedArrayBuffer(size);
+      this.#allocated += size;
+    }
+    return slot;
+  }
+
+  /** Takes back slots whose chunk is done with them (its worker has copied them out). */
+  give(slots: readonly SharedArrayBuffer[]): void {
+    for (const slot of slots) {
+      let list = this.#free.get(slot.byteLength);
+      if (!list) {
+        list = [];
+        this.#free.set(slot.byteLength, list);
+      }
+      list.push(slot);
+    }
+  }
+
+  /**
+   * Forgets the free slots (`closePools()`). Slots still taken are not counted again: their
+   * chunks give them back to a pool that then holds only those.
+   */
+  clear(): void {
+    for (const slots of this.#free.values()) {
+      for (const slot of slots) this.#allocated -= slot.byteLength;
+    }
+    this.#free.clear();
+  }
+}
+
+const arena = new StagingArena();
+
+/**
+ * Stages the large copies of one chunk: `stage` is the codec's hook (see
+ * `EncodeContext.stage`), `slots` what it took, to hand back with `release` once the
+ * chunk's worker has copied them out (its results are in) or the chunk is dropped.
+ */
+export class ChunkStaging {
+  readonly slots: SharedArrayBuffer[] = [];
+  #released = false;
+
+  readonly stage = (byteLength: number): SharedArrayBuffer | undefined => {
+    if (byteLength < TRANSFER_MIN) return undefined; // a small copy is cloned: nothing to save
+    const slot = arena.take(byteLength);
+    if (slot) this.slots.push(slot);
+    return slot;
+  };
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    arena.give(this.slots);
+  }
+}
+
+/** Lets go of the free staging slots, so that they can be collected (see `closePools`). */
+export function clearStaging(): void {
+  arena.clear();
+}

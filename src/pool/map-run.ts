@@ -237,6 +237,8 @@ export class MapRun<R> implements BatchSource<R> {
 
   /** A chunk whose worker died runs again on another worker, a bounded number of times. */
   #retryOrphans(): void {
+    // Once stopped, nothing runs again: the lease and the chunks' staged slots are given back.
+    if (this.#stopping) return;
     for (const chunk of this.#window.orphans()) {
       // Moved bytes went with the dead worker: such a chunk cannot run again.
       if (isMoved(chunk.items)) throw chunk.error;

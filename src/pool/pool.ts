@@ -32,7 +32,7 @@ export interface PoolStats {
   busy: number;
   /** Items the pool's workers have finished. */
   tasksDone: number;
-  /** Milliseconds the workers spent in tasks, summed over workers. */
+  /** Milliseconds the workers spent in tasks (decoding their items included), summed over workers. */
   taskMs: number;
 }
 

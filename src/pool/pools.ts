@@ -52,8 +52,8 @@ export function poolStats(): PoolStats[] {
 /**
  * Stops the workers of every warm pool, and the spare thread, now; a `map` still running
  * rejects. Never needed for a script to exit (idle workers hold nothing, and leave after
- * the idle timeout); useful in test teardown or to free memory at once, including the
- * shared slots a `map` on threads stages its large copies in.
+ * the idle timeout); useful in test teardown or to free memory at once. It also lets go of
+ * the free shared slots a `map` on threads stages its large copies in.
  */
 export async function closePools(): Promise<void> {
   const all = [...pools.values()];

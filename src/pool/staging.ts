@@ -22,7 +22,9 @@ function slotSize(byteLength: number): number {
 /** The pool of slots; one per process serves every `map` call. */
 class StagingArena {
   readonly #free = new Map<number, SharedArrayBuffer[]>();
+  /** Bytes of the slots this arena counts, taken or free; and of those taken. */
   #allocated = 0;
+  #taken = 0;
 
   /** A slot of at least `byteLength` bytes, or `undefined` when the arena is full. */
   take(byteLength: number): SharedArrayBuffer | undefined {
@@ -30,9 +32,14 @@ class StagingArena {
     let slot = this.#free.get(size)?.pop();
     if (!slot) {
       if (this.#allocated + size > CAPACITY) return undefined;
-      slot = new SharedArrayBuffer(size);
+      try {
+        slot = new SharedArrayBuffer(size);
+      } catch {
+        return undefined; // no memory for a slot: the copy is made privately, as without staging
+      }
       this.#allocated += size;
     }
+    this.#taken += size;
     return slot;
   }
 
@@ -45,7 +52,14 @@ class StagingArena {
         this.#free.set(slot.byteLength, list);
       }
       list.push(slot);
+      this.#taken -= slot.byteLength;
     }
+  }
+
+  /** Slots of `bytes` that were never given back (their chunk was dropped unfinished) are gone. */
+  forget(bytes: number): void {
+    this.#allocated -= bytes;
+    this.#taken -= bytes;
   }
 
   /**
@@ -53,14 +67,19 @@ class StagingArena {
    * chunks give them back to a pool that then holds only those.
    */
   clear(): void {
-    for (const slots of this.#free.values()) {
-      for (const slot of slots) this.#allocated -= slot.byteLength;
-    }
     this.#free.clear();
+    this.#allocated = this.#taken;
   }
 }
 
 const arena = new StagingArena();
+
+/**
+ * A chunk dropped without being released (a `map` whose iterator was abandoned and never
+ * stopped) still counts its slots: once it is collected, the arena forgets them, so that
+ * such runs cannot use up its capacity for good.
+ */
+const unreleased = new FinalizationRegistry<{ bytes: number }>((held) => arena.forget(held.bytes));
 
 /**
  * Stages the large copies of one chunk: `stage` is the codec's hook (see
@@ -69,18 +88,23 @@ const arena = new StagingArena();
  */
 export class ChunkStaging {
   readonly slots: SharedArrayBuffer[] = [];
+  readonly #held = { bytes: 0 };
   #released = false;
 
   readonly stage = (byteLength: number): SharedArrayBuffer | undefined => {
     if (byteLength < TRANSFER_MIN) return undefined; // a small copy is cloned: nothing to save
     const slot = arena.take(byteLength);
-    if (slot) this.slots.push(slot);
+    if (!slot) return undefined;
+    if (this.slots.length === 0) unreleased.register(this, this.#held, this);
+    this.slots.push(slot);
+    this.#held.bytes += slot.byteLength;
     return slot;
   };
 
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    unreleased.unregister(this);
     arena.give(this.slots);
   }
 }

@@ -3,7 +3,8 @@
  * process, calls alternating (issue 11, fifth step): `tiny` (Float64Array(1), moved:
  * the fixed cost of a call), `moved` (8 MB arrays, moved) or `copied` (16 distinct 8 MB
  * arrays, copied). Prints the median milliseconds per call of each and piscina's over ezq's.
- * Usage: npx tsx bench/map-call-probe.ts tiny|moved|copied [calls]
+ * Usage: npx tsx bench/map-call-probe.ts tiny|moved|copied [calls] (after `npm ci --prefix bench`:
+ * piscina is a dependency of the bench only, which is why the root tsconfig leaves this out)
  */
 import { closePools, map, move } from "ezq";
 import { Piscina } from "piscina";

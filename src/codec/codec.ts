@@ -158,13 +158,8 @@ export function encode(value: unknown, root = "data", context: EncodeContext = A
     const text = stringify(value, reducersFor(context, sink));
     if (sink.buffers.length === 0) return text;
     const moved = sink.seal();
-    const packed: { t: string; b: Packed["b"]; m?: ArrayBuffer[]; s?: Packed["s"] } = {
-      t: text,
-      b: sink.buffers,
-    };
-    if (moved) packed.m = moved;
-    if (sink.staged.length > 0) packed.s = sink.staged;
-    return packed;
+    const staged = sink.staged.length > 0 ? sink.staged : undefined;
+    return { t: text, b: sink.buffers, ...(moved && { m: moved }), ...(staged && { s: staged }) };
   } catch (error) {
     throw explainEncodeFailure(error, root, context);
   }

@@ -63,8 +63,8 @@ export class ChunkSizer {
   /** The size of the next chunk, given how many items were handed out so far. */
   next(dispatched: number): number {
     if (this.#fixed !== undefined) return this.#fixed;
-    if (this.#perItem === undefined || !this.trusted) return 1; // measure first
-    const perItem = Math.max(this.#perItem, 1e-6);
+    if (!this.trusted) return 1; // measure first
+    const perItem = Math.max(this.#perItem ?? 0, 1e-6);
     let size = Math.min(MAX_CHUNK, Math.floor(this.#pace.targetMs / perItem));
     if (this.#length !== undefined) {
       // Two chunks per worker are in flight: a share of 1/(2 x workers) keeps them even.

@@ -130,8 +130,6 @@ export class MapRun<R> implements BatchSource<R> {
   async #fill(): Promise<void> {
     try {
       while (!this.#stopped()) {
-        // On agents a chunk costs a few round trips: one chunk measures the task first,
-        // where a local pool sends many one-item chunks while it measures.
         if (this.#full()) {
           await this.#changed.wait();
           continue;

@@ -207,17 +207,21 @@ export class Pool implements LeaseHost {
     if (member.retiring) {
       // Stopped on purpose: its other calls lose nothing and run elsewhere, except those
       // whose moved bytes went with it.
-      const lost = live.filter((call) => isMoved(call.items));
-      if (lost.length > 0) {
-        const error = new WorkerExitError(
+      const again: Call[] = [];
+      let lost: WorkerExitError | undefined;
+      for (const call of live) {
+        if (!isMoved(call.items)) {
+          call.member = undefined;
+          again.push(call);
+          continue;
+        }
+        lost ??= new WorkerExitError(
           `${member.child.label} of a map pool, stopped holding moved items (they cannot run again)`,
           exit.code,
           exit.signal,
         );
-        for (const call of lost) call.reject(error);
+        call.reject(lost);
       }
-      const again = live.filter((call) => !isMoved(call.items));
-      for (const call of again) call.member = undefined;
       this.#queue.unshift(...again);
     } else {
       // One death, one error: the caller counts deaths, not the calls a death failed.

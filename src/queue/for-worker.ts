@@ -23,8 +23,5 @@ export function encodeForWorker(
   const carry = (carried: unknown) => {
     if (carried instanceof QueueCore) queues.push(carried);
   };
-  const context: EncodeContext = stage
-    ? { target: kind, carry, remote, stage }
-    : { target: kind, carry, remote };
-  return { text: encode(value, root, context), queues };
+  return { text: encode(value, root, { target: kind, carry, remote, stage }), queues };
 }

@@ -1,8 +1,8 @@
-/** The shared slots a map on threads stages its large copies in: reused, never leaked, never seen by tasks. */
-import { closePools, map } from "ezq";
+/** The shared slots large copies for threads are staged in (map chunks, thread queue messages): reused, never leaked, never seen by tasks. */
+import { closePools, DataCloneError, map, move, Q, runThread } from "ezq";
 import { afterAll, describe, expect, it } from "vitest";
 import { decode, encode } from "../src/codec/codec.js";
-import { ChunkStaging } from "../src/pool/staging.js";
+import { ChunkStaging, stagedBytes } from "../src/codec/staging.js";
 
 afterAll(() => closePools());
 
@@ -56,5 +56,69 @@ describe("staging of a map's copies", () => {
       expect(seen).toEqual(items.map((_, i) => `ArrayBuffer:${i + 1}:${MB}`));
     }
     expect(items.map((xs) => xs[MB - 1])).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe("staging of a thread queue's messages", () => {
+  it("gives a message's slots back once its thread reader is done, so a stream longer than the pool stays whole", async () => {
+    const before = stagedBytes();
+    const q = new Q<Uint8Array>("thread");
+    const sums = new Q<number>("thread");
+    const reader = runThread(
+      async (queue: Q<Uint8Array>, out: Q<number>) => {
+        let sum = 0;
+        for await (const msg of queue) {
+          if (!(msg.data.buffer instanceof ArrayBuffer)) throw new Error("saw a shared buffer");
+          if (msg.data.some((x) => x !== msg.data[0])) throw new Error("a message changed");
+          sum += msg.data[0] as number;
+          out.put(sum);
+        }
+      },
+      q,
+      sums,
+    );
+    // 24 messages of 8 MB, 192 MB: more than the pool holds unless acked slots come back.
+    for (let i = 1; i <= 24; i++) {
+      const data = new Uint8Array(8 * MB).fill(i);
+      q.put(data);
+      data.fill(0); // the sender's own array: the message was copied at the put
+      await sums.get();
+    }
+    q.end();
+    await reader.join();
+    expect(stagedBytes()).toBe(before);
+  });
+
+  it("gives a message read at its home its own bytes, and its slot back", async () => {
+    const before = stagedBytes();
+    const q = new Q<Float64Array>("thread");
+    const sent = new Float64Array(MB / 8).map((_, i) => i);
+    q.put(sent);
+    expect(stagedBytes()).toBeGreaterThan(before);
+    const { data } = await q.get();
+    expect(data.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(data).toEqual(sent);
+    expect(stagedBytes()).toBe(before);
+  });
+
+  it("gives back what a put staged when its data cannot be encoded", () => {
+    const before = stagedBytes();
+    const q = new Q<unknown>("thread");
+    expect(() => q.put({ bytes: new Uint8Array(MB), f: () => 1 })).toThrow(DataCloneError);
+    expect(stagedBytes()).toBe(before);
+    expect(q.qsize()).toBe(0);
+  });
+
+  it("gives back the slots of a message dropped because part of it was moved to a reader that died", async () => {
+    const before = stagedBytes();
+    const q = new Q<{ kept: Uint8Array; moved: Uint8Array }>("thread");
+    q.put({ kept: new Uint8Array(MB).fill(1), moved: move(new Uint8Array(MB).fill(2)) });
+    const reader = runThread(async (queue: Q<{ kept: Uint8Array; moved: Uint8Array }>) => {
+      const { data } = await queue.get();
+      if (data.kept[0] === 1 && data.moved[0] === 2) process.exit(5); // dies holding it
+    }, q);
+    await expect(reader.join()).rejects.toMatchObject({ exitCode: 5 });
+    expect(q.qsize()).toBe(0); // delivered at most once, as moved messages are
+    expect(stagedBytes()).toBe(before);
   });
 });

@@ -35,7 +35,7 @@ export interface EncodeContext {
   readonly remote?: boolean;
   /**
    * Where a copy of bytes may be staged instead of a private `ArrayBuffer`: a shared slot
-   * of at least that many bytes, or `undefined` to copy privately (see pool/staging.ts).
+   * of at least that many bytes, or `undefined` to copy privately (see codec/staging.ts).
    */
   readonly stage?: (byteLength: number) => SharedArrayBuffer | undefined;
 }

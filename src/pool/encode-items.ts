@@ -2,7 +2,7 @@
  * Encodes a chunk of `map`'s argument tuples for a worker, with the queues they carry.
  * When the chunk cannot be encoded, the item at fault is found, so that the error names
  * its place in the whole input: `input[12].fn` (one iterable) or `input[12][1].fn` (the
- * second of several). `stage`: where large copies may be staged (see pool/staging.ts).
+ * second of several). `stage`: where large copies may be staged (see codec/staging.ts).
  */
 import { type EncodeContext, encode } from "../codec/codec.js";
 import type { ContextName } from "../constants.js";

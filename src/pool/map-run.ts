@@ -6,6 +6,7 @@
  * waits, and an abort is seen at once, whatever the input is doing.
  */
 
+import { ChunkStaging } from "../codec/staging.js";
 import type { WorkerExitError } from "../errors.js";
 import type { QueueCore } from "../queue/core.js";
 import { isMoved } from "../transport/protocol.js";
@@ -22,7 +23,6 @@ import type { Settings } from "./map-options.js";
 import { Notifier } from "./notifier.js";
 import { DEPTH } from "./pool.js";
 import { poolFor } from "./pools.js";
-import { ChunkStaging } from "./staging.js";
 import type { ZipReader } from "./zip.js";
 
 /** The state of one `map` call. */

@@ -4,11 +4,11 @@
  * whose workers all left after their idle timeout, with no call using it, is forgotten.
  */
 import { createRequire } from "node:module";
+import { clearStaging } from "../codec/staging.js";
 import type { ContextName } from "../constants.js";
 import type { WorkerOptions } from "../worker/options.js";
 import { spareThread } from "../worker/spare.js";
 import { Pool, type PoolStats } from "./pool.js";
-import { clearStaging } from "./staging.js";
 
 const pools = new Map<string, Pool>();
 const require = createRequire(import.meta.url);

@@ -6,6 +6,7 @@ import {
   encode,
   SHARED_DATA,
 } from "../codec/codec.js";
+import { endPut, releasePayload, stageForPut } from "../codec/staging.js";
 import { CONTEXT_NAMES, type ContextName } from "../constants.js";
 import { ArgumentTypeError, QueueFullError, WorkersFailedError } from "../errors.js";
 import { END_KIND, Msg, type MsgOptions, receivedMsg } from "../msg.js";
@@ -56,6 +57,9 @@ export type QueueKind = ContextName | "redis";
 
 /** The construction token of handles to queues that arrived from elsewhere (see `Q.codecType`). */
 const ARRIVED = Symbol("ezq.arrivedQueue");
+
+/** Message data put at the home of a thread queue: shared buffers stay shared, large copies are staged. */
+const STAGED_DATA: EncodeContext = Object.freeze({ target: null, share: true, stage: stageForPut });
 
 /**
  * A message queue shared by the main thread, worker threads and child processes, at
@@ -171,7 +175,25 @@ export class Q<T = unknown> {
 
   /** Message data goes nowhere by reference; shared memory only where every reader is a thread of this process. */
   #putContext(): EncodeContext {
-    return this.#core.kind === "thread" ? SHARED_DATA : AS_DATA;
+    const { kind, home } = this.#core;
+    if (kind !== "thread") return AS_DATA;
+    return home ? STAGED_DATA : SHARED_DATA;
+  }
+
+  /**
+   * Encodes a message's data. At the home of a thread queue, large copies are staged in
+   * shared slots, which the message holds until it is done (codec/staging.ts).
+   */
+  #encode(data: unknown): Payload {
+    const context = this.#putContext();
+    if (context !== STAGED_DATA) return encode(data, "data", context);
+    let payload: Payload | undefined;
+    try {
+      payload = encode(data, "data", context);
+      return payload;
+    } finally {
+      endPut(payload);
+    }
   }
 
   /** `"process"` or `"thread"`: how far this queue reaches; `"redis"` for a queue in Redis. */
@@ -224,7 +246,7 @@ export class Q<T = unknown> {
         );
       }
       ({ kind, order } = data);
-      payload = encode(data.data, "data", this.#putContext());
+      payload = this.#encode(data.data);
     } else {
       if (options !== undefined) {
         const opts = expectOptions("Q.put options", options);
@@ -238,7 +260,7 @@ export class Q<T = unknown> {
           order = opts.order;
         }
       }
-      payload = encode(data, "data", this.#putContext());
+      payload = this.#encode(data);
     }
     return [payload, kind, order];
   }
@@ -413,7 +435,10 @@ Object.defineProperty(Q.prototype, Symbol.iterator, {
 
 /** A message as it arrived: checked when it was put, so not checked again. */
 function toMsg<T>(item: Item): Msg<T> {
-  return receivedMsg(decode(item[1]) as T, item[2], item[3]);
+  const msg = receivedMsg(decode(item[1]) as T, item[2], item[3]);
+  // At home the message is done once decoded (a home read is not leased): its slots are free.
+  releasePayload(item[1]);
+  return msg;
 }
 
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {

@@ -3,6 +3,8 @@
  * queue. Delivered is not done: what an owner took stays leased to it until acked, and
  * goes back to the front if the owner dies, so a dead worker loses no message.
  */
+
+import { releasePayload } from "../codec/staging.js";
 import { END_KIND } from "../msg.js";
 import { Link } from "../transport/link.js";
 import { type Item, isMoved, type WireMsg } from "../transport/protocol.js";
@@ -88,7 +90,12 @@ export class Store implements Backend, Starvable {
   ack(owner: Owner, ids: number[]): void {
     const lease = this.#leases.get(owner);
     if (!lease) return;
-    for (const id of ids) lease.delete(id);
+    for (const id of ids) {
+      const item = lease.get(id);
+      if (!item) continue;
+      lease.delete(id);
+      releasePayload(item[1]); // done: its staged copies are free for other messages
+    }
     if (lease.size === 0) this.#leases.delete(owner);
   }
 
@@ -130,7 +137,11 @@ export class Store implements Backend, Starvable {
    */
   #returnToFront(returned: Item[]): void {
     // A moved message's bytes went to the reader that took it: it is delivered at most once.
-    const items = returned.filter((item) => !isMoved(item[1]));
+    const items: Item[] = [];
+    for (const item of returned) {
+      if (isMoved(item[1])) releasePayload(item[1]);
+      else items.push(item);
+    }
     if (items.length === 0) return;
     let last = 0;
     for (const item of items) last = Math.max(last, item[0]); // no spread: releases can be large

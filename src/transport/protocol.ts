@@ -32,7 +32,7 @@ export interface Packed {
   /** The buffers of `b` that were handed over with `move`: transferred to a thread, never kept for a second delivery. */
   readonly m?: ArrayBuffer[];
   /**
-   * Entries of `b` that are staged copies (pooled shared slots, see pool/staging.ts), as
+   * Entries of `b` that are staged copies (pooled shared slots, see codec/staging.ts), as
    * [index, byteLength]: the receiver copies each out before it decodes, so that the bytes
    * it gets are its own.
    */

@@ -1,8 +1,9 @@
 /**
- * Shared slots that a `map` on threads stages its items' large copies in. A copy the main
- * thread keeps for a rerun would otherwise cost it a second copy for each sending (the
- * private one a thread is handed); staged, the main thread copies once into a slot and
- * the worker copies out of it, so the two copies run on different threads, as
+ * Shared slots that large copies bound for threads are staged in: a `map` chunk's items on
+ * threads, and a message put into a thread queue at its home. A copy the sender keeps (for
+ * a rerun, or a redelivery if the reader dies) would otherwise cost it a second copy for
+ * each sending (the private one a thread is handed); staged, the sender copies once into a
+ * slot and the receiver copies out of it, so the two copies run on different threads, as
  * `postMessage`'s clone does. Slots are pooled and kept for reuse, not left to the
  * garbage collector: V8 does not count a `SharedArrayBuffer` as external memory, so slots
  * let go of are not collected until something else makes it collect (a probe that let
@@ -10,6 +11,7 @@
  * bounded instead, and `closePools()` empties it.
  */
 import { TRANSFER_MIN } from "../transport/port.js";
+import type { Payload } from "../transport/protocol.js";
 
 /** Staged bytes at most, in slots taken or free: past this, copies are private again. */
 const CAPACITY = 128 * 1024 * 1024;
@@ -25,6 +27,11 @@ class StagingArena {
   /** Bytes of the slots this arena counts, taken or free; and of those taken. */
   #allocated = 0;
   #taken = 0;
+
+  /** Bytes of the slots that copies hold now (for tests and probes). */
+  get taken(): number {
+    return this.#taken;
+  }
 
   /** A slot of at least `byteLength` bytes, or `undefined` when the arena is full. */
   take(byteLength: number): SharedArrayBuffer | undefined {
@@ -82,7 +89,7 @@ const arena = new StagingArena();
 const unreleased = new FinalizationRegistry<{ bytes: number }>((held) => arena.forget(held.bytes));
 
 /**
- * Stages the large copies of one chunk: `stage` is the codec's hook (see
+ * Stages the large copies of one chunk (or one message): `stage` is the codec's hook (see
  * `EncodeContext.stage`), `slots` what it took, to hand back with `release` once the
  * chunk's worker has copied them out (its results are in) or the chunk is dropped.
  */
@@ -109,7 +116,51 @@ export class ChunkStaging {
   }
 }
 
+/** Bytes of staging slots held by copies not yet done with: what a leak of slots would grow. */
+export function stagedBytes(): number {
+  return arena.taken;
+}
+
 /** Lets go of the free staging slots, so that they can be collected (see `closePools`). */
 export function clearStaging(): void {
   arena.clear();
+}
+
+/** The staging of the `put` being encoded now (encoding is synchronous), made at its first large copy. */
+let putting: ChunkStaging | undefined;
+
+/**
+ * The `stage` hook of a put into a thread queue at its home: one hook for every put, so
+ * that a put without large copies allocates nothing for staging.
+ */
+export function stageForPut(byteLength: number): SharedArrayBuffer | undefined {
+  putting ??= new ChunkStaging();
+  return putting.stage(byteLength);
+}
+
+/** The slots of each staged message, until it is done (see `releasePayload`). */
+const stagedPayloads = new WeakMap<object, ChunkStaging>();
+
+/**
+ * Ends the encoding of a put: its payload holds the slots staged meanwhile until
+ * `releasePayload`; an encoding that failed (`undefined`) gives them back at once.
+ */
+export function endPut(payload: Payload | undefined): void {
+  const staging = putting;
+  if (!staging) return;
+  putting = undefined;
+  if (payload === undefined || typeof payload === "string") staging.release();
+  else stagedPayloads.set(payload, staging);
+}
+
+/**
+ * A message is done (acked, decoded at its home, or dropped): its staged slots go back to
+ * the pool. Nothing for a message that staged nothing.
+ */
+export function releasePayload(payload: Payload): void {
+  if (typeof payload === "string") return;
+  const staging = stagedPayloads.get(payload);
+  if (!staging) return;
+  stagedPayloads.delete(payload);
+  staging.release();
 }

@@ -127,15 +127,15 @@ export function clearStaging(): void {
 }
 
 /** The staging of the `put` being encoded now (encoding is synchronous), made at its first large copy. */
-let putting: ChunkStaging | undefined;
+const putting: { staging: ChunkStaging | undefined } = { staging: undefined };
 
 /**
  * The `stage` hook of a put into a thread queue at its home: one hook for every put, so
  * that a put without large copies allocates nothing for staging.
  */
 export function stageForPut(byteLength: number): SharedArrayBuffer | undefined {
-  putting ??= new ChunkStaging();
-  return putting.stage(byteLength);
+  putting.staging ??= new ChunkStaging();
+  return putting.staging.stage(byteLength);
 }
 
 /** The slots of each staged message, until it is done (see `releasePayload`). */
@@ -146,9 +146,9 @@ const stagedPayloads = new WeakMap<object, ChunkStaging>();
  * `releasePayload`; an encoding that failed (`undefined`) gives them back at once.
  */
 export function endPut(payload: Payload | undefined): void {
-  const staging = putting;
+  const { staging } = putting;
   if (!staging) return;
-  putting = undefined;
+  putting.staging = undefined;
   if (payload === undefined || typeof payload === "string") staging.release();
   else stagedPayloads.set(payload, staging);
 }

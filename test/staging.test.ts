@@ -40,6 +40,23 @@ describe("staging of a map's copies", () => {
     expect(got[10]).toBe(10);
   });
 
+  it("copies a slot into the buffer its sender allocated for it, or into its own if that one does not fit", () => {
+    const staging = new ChunkStaging();
+    const array = new Uint8Array(MB).map((_, i) => i % 251);
+    const payload = encode(array, "data", { target: "thread", stage: staging.stage });
+    if (typeof payload === "string") throw new Error("expected bytes beside the text");
+    const destination = new ArrayBuffer(MB);
+    const got = decode({ ...payload, d: [destination] }) as Uint8Array;
+    expect(got.buffer).toBe(destination);
+    expect(got).toEqual(array);
+    const wrongSize = new ArrayBuffer(10);
+    const fallback = decode({ ...payload, d: [wrongSize] }) as Uint8Array;
+    expect(fallback.buffer).not.toBe(wrongSize);
+    expect(fallback.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(fallback).toEqual(array);
+    staging.release();
+  });
+
   it("never shows a task a shared buffer for a copied item, and reruns nothing stale", async () => {
     const items = Array.from({ length: 6 }, (_, i) => new Uint8Array(MB).fill(i + 1));
     for (let round = 0; round < 3; round++) {

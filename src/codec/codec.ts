@@ -212,8 +212,8 @@ export function decode(payload: Payload): unknown {
 }
 
 /** Decodes text with buffers beside it: the bytes values are views of those buffers, not copies. */
-function decodePacked({ t, b, s }: Packed): unknown {
-  const buffers = s ? unstaged(b, s) : b;
+function decodePacked({ t, b, s, d }: Packed): unknown {
+  const buffers = s ? unstaged(b, s, d) : b;
   const withBytes: Record<string, (data: unknown) => unknown> = Object.create(null);
   Object.assign(withBytes, revivers);
   withBytes[BYTES] = (ref) => reviveBytes(ref as Parameters<typeof reviveBytes>[0], buffers);
@@ -278,10 +278,20 @@ function describeProblem(error: DevalueError, context: EncodeContext): string {
 function unstaged(
   buffers: Packed["b"],
   staged: NonNullable<Packed["s"]>,
+  destinations: Packed["d"],
 ): Array<ArrayBuffer | SharedArrayBuffer> {
   const own = buffers.slice();
-  for (const [index, byteLength] of staged) {
-    own[index] = new Uint8Array(buffers[index] as SharedArrayBuffer, 0, byteLength).slice().buffer;
+  for (let i = 0; i < staged.length; i++) {
+    const [index, byteLength] = staged[i] as [number, number];
+    const slot = new Uint8Array(buffers[index] as SharedArrayBuffer, 0, byteLength);
+    // Into the buffer its sender allocated for it, if it came with one of the right size.
+    const destination = destinations?.[i];
+    if (destination?.byteLength === byteLength) {
+      new Uint8Array(destination).set(slot);
+      own[index] = destination;
+    } else {
+      own[index] = slot.slice().buffer;
+    }
   }
   return own;
 }

@@ -14,7 +14,7 @@ import {
 } from "node:worker_threads";
 import { BatchReader, BYTE_PIPE_FD, type WriteOptions, writeBatch } from "./byte-pipe.js";
 import { childLanes, closeLanes, LaneReader, LaneWriter } from "./file-lane.js";
-import type { Attached, Frame } from "./protocol.js";
+import type { Attached, Frame, Packed } from "./protocol.js";
 
 const require = createRequire(import.meta.url);
 
@@ -189,7 +189,13 @@ function postWithBytes(end: MessagePort, batch: Frame[], attached: Attached): vo
     [buffers: Array<ArrayBuffer | SharedArrayBuffer>, index: number, own: ArrayBuffer]
   > = [];
   const copies = new Map<ArrayBuffer, ArrayBuffer>();
+  const destined: Array<[packed: Packed, before: ArrayBuffer[] | undefined]> = [];
   for (const packed of kept) {
+    if (packed.s) {
+      destined.push([packed, packed.d]);
+      packed.d = destinations(packed.s);
+      for (const buffer of packed.d) transfer.add(buffer);
+    }
     const moved = packed.m;
     const buffers = packed.b;
     for (let i = 0; i < buffers.length; i++) {
@@ -214,7 +220,23 @@ function postWithBytes(end: MessagePort, batch: Frame[], attached: Attached): vo
     end.postMessage(batch, [...transfer]);
   } finally {
     for (const [buffers, index, own] of lent) buffers[index] = own;
+    for (const [packed, before] of destined) {
+      if (before) packed.d = before;
+      else delete packed.d;
+    }
   }
+}
+
+/**
+ * Buffers for a thread to copy a payload's staged slots into, allocated here and
+ * transferred with it. Where the copies' memory comes from is most of their cost: a
+ * worker thread's own allocations of large buffers were faulted in afresh far more often
+ * than this thread's (glibc gives a thread's emptied heaps back), 4-6x the time of the
+ * copy itself (BENCHMARKS.md, issue 11 sixth step). Not zeroed: the receiver overwrites
+ * every byte.
+ */
+function destinations(staged: NonNullable<Packed["s"]>): ArrayBuffer[] {
+  return staged.map(([, byteLength]) => Buffer.allocUnsafeSlow(byteLength).buffer as ArrayBuffer);
 }
 
 /** The IPC message that stands for the next batch of the byte pipe. */

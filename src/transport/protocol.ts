@@ -37,6 +37,12 @@ export interface Packed {
    * it gets are its own.
    */
   readonly s?: Array<[index: number, byteLength: number]>;
+  /**
+   * Set only while a thread is posted a payload with staged copies: for each entry of `s`,
+   * a buffer of its length, allocated by the sender and transferred, that the receiver
+   * copies the slot into (see `postWithBytes`).
+   */
+  d?: ArrayBuffer[];
 }
 
 /** Encoded data: text, or text with the buffers it refers to. */

@@ -118,6 +118,30 @@ describe("staging of a thread queue's messages", () => {
     expect(stagedBytes()).toBe(before);
   });
 
+  it("keeps a put's staged copies whole when reading its data puts into another queue", async () => {
+    const before = stagedBytes();
+    const outer = new Q<{ a: Uint8Array; b: { lazy: number } }>("thread");
+    const inner = new Q<Uint8Array>("thread");
+    const other = new Q<Uint8Array>("thread");
+    const data = {
+      a: new Uint8Array(MB).fill(17),
+      b: {
+        get lazy() {
+          inner.put(new Uint8Array(MB).fill(33)); // runs while the outer put is encoded
+          return 1;
+        },
+      },
+    };
+    outer.put(data);
+    expect((await inner.get()).data[0]).toBe(33); // done: the inner message's slot is free
+    for (let i = 0; i < 4; i++) other.put(new Uint8Array(MB).fill(85)); // reuse free slots
+    const got = (await outer.get()).data;
+    expect(got.a.every((x) => x === 17)).toBe(true);
+    expect(got.b.lazy).toBe(1);
+    for (let i = 0; i < 4; i++) await other.get();
+    expect(stagedBytes()).toBe(before);
+  });
+
   it("gives back what a put staged when its data cannot be encoded", () => {
     const before = stagedBytes();
     const q = new Q<unknown>("thread");

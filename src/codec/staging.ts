@@ -12,6 +12,7 @@
  */
 import { TRANSFER_MIN } from "../transport/port.js";
 import type { Payload } from "../transport/protocol.js";
+import { type EncodeContext, encode } from "./codec.js";
 
 /** Staged bytes at most, in slots taken or free: past this, copies are private again. */
 const CAPACITY = 128 * 1024 * 1024;
@@ -126,7 +127,11 @@ export function clearStaging(): void {
   arena.clear();
 }
 
-/** The staging of the `put` being encoded now (encoding is synchronous), made at its first large copy. */
+/**
+ * The staging of the put being encoded now, made at its first large copy. Encoding is
+ * synchronous, but it can run user code (a getter, a Proxy trap) that puts into another
+ * queue: `encodeStaged` keeps the outer put's staging aside meanwhile.
+ */
 const putting: { staging: ChunkStaging | undefined } = { staging: undefined };
 
 /**
@@ -142,15 +147,25 @@ export function stageForPut(byteLength: number): SharedArrayBuffer | undefined {
 const stagedPayloads = new WeakMap<object, ChunkStaging>();
 
 /**
- * Ends the encoding of a put: its payload holds the slots staged meanwhile until
- * `releasePayload`; an encoding that failed (`undefined`) gives them back at once.
+ * Encodes a put's data with `stageForPut` in its context: the payload holds the slots
+ * staged meanwhile until `releasePayload`; an encoding that throws gives them back.
  */
-export function endPut(payload: Payload | undefined): void {
-  const { staging } = putting;
-  if (!staging) return;
+export function encodeStaged(value: unknown, root: string, context: EncodeContext): Payload {
+  const outer = putting.staging;
   putting.staging = undefined;
-  if (payload === undefined || typeof payload === "string") staging.release();
-  else stagedPayloads.set(payload, staging);
+  let payload: Payload | undefined;
+  try {
+    payload = encode(value, root, context);
+    return payload;
+  } finally {
+    // Set by stageForPut while encoding, which the compiler cannot see.
+    const staging = putting.staging as ChunkStaging | undefined;
+    putting.staging = outer;
+    if (staging) {
+      if (payload === undefined || typeof payload === "string") staging.release();
+      else stagedPayloads.set(payload, staging);
+    }
+  }
 }
 
 /**

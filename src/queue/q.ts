@@ -6,7 +6,7 @@ import {
   encode,
   SHARED_DATA,
 } from "../codec/codec.js";
-import { endPut, releasePayload, stageForPut } from "../codec/staging.js";
+import { encodeStaged, releasePayload, stageForPut } from "../codec/staging.js";
 import { CONTEXT_NAMES, type ContextName } from "../constants.js";
 import { ArgumentTypeError, QueueFullError, WorkersFailedError } from "../errors.js";
 import { END_KIND, Msg, type MsgOptions, receivedMsg } from "../msg.js";
@@ -186,14 +186,9 @@ export class Q<T = unknown> {
    */
   #encode(data: unknown): Payload {
     const context = this.#putContext();
-    if (context !== STAGED_DATA) return encode(data, "data", context);
-    let payload: Payload | undefined;
-    try {
-      payload = encode(data, "data", context);
-      return payload;
-    } finally {
-      endPut(payload);
-    }
+    return context === STAGED_DATA
+      ? encodeStaged(data, "data", context)
+      : encode(data, "data", context);
   }
 
   /** `"process"` or `"thread"`: how far this queue reaches; `"redis"` for a queue in Redis. */

@@ -231,9 +231,9 @@ function postWithBytes(end: MessagePort, batch: Frame[], attached: Attached): vo
  * Buffers for a thread to copy a payload's staged slots into, allocated here and
  * transferred with it. Where the copies' memory comes from is most of their cost: a
  * worker thread's own allocations of large buffers were faulted in afresh far more often
- * than this thread's (glibc gives a thread's emptied heaps back), 4-6x the time of the
- * copy itself (BENCHMARKS.md, issue 11 sixth step). Not zeroed: the receiver overwrites
- * every byte.
+ * than this thread's (glibc gives a thread's emptied heaps back), at ~10 ms per 8 MB
+ * against ~0.6 ms for the copy (BENCHMARKS.md, issue 11 sixth step). Not zeroed: the
+ * receiver overwrites every byte.
  */
 function destinations(staged: NonNullable<Packed["s"]>): ArrayBuffer[] {
   return staged.map(([, byteLength]) => Buffer.allocUnsafeSlow(byteLength).buffer as ArrayBuffer);

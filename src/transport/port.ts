@@ -184,6 +184,8 @@ function postWithBytes(end: MessagePort, batch: Frame[], attached: Attached): vo
       if (buffer instanceof ArrayBuffer && buffer.byteLength >= TRANSFER_MIN) transfer.add(buffer);
     }
     if (packed.m) for (const buffer of packed.m) transfer.add(buffer);
+    // A relayed payload's destinations (see `destinations`) are its own: they go on, not cloned.
+    if (packed.d) for (const buffer of packed.d) transfer.add(buffer);
   }
   const lent: Array<
     [buffers: Array<ArrayBuffer | SharedArrayBuffer>, index: number, own: ArrayBuffer]
